@@ -1,0 +1,13 @@
+# Dependencies, all from Debian 12 packages (scripts/setup installs them).
+find_package(Threads REQUIRED)
+find_package(OpenSSL 3.0 REQUIRED)
+find_package(Protobuf REQUIRED)
+find_package(RocksDB REQUIRED CONFIG)
+find_package(Boost 1.74 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(nlohmann_json 3.11 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(tomlplusplus REQUIRED)
+if(FAPIAO_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED)
+endif()

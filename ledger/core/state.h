@@ -1,0 +1,82 @@
+// Contract state as seen by the contracts: a read-only StateView, a WriteSet
+// of puts/deletes produced by executing transactions, an OverlayView that reads
+// a base view through pending writes, and MemState (in-memory, for tests and
+// simulators). Two columns: kState (authoritative contract state) and kIndex
+// (secondary indexes and aggregates, derived, written by the same write set).
+// WriteSet iteration order is deterministic (sorted by column, then key).
+// Not thread-safe: one writer; views may be read concurrently only if nothing writes.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "ledger/core/bytes.h"
+#include "ledger/core/crypto.h"
+#include "ledger/core/types.h"
+
+namespace fapiao {
+
+enum class Column : uint8_t { kState = 0, kIndex = 1 };
+
+// Return false from the callback to stop the scan.
+using ScanFn = std::function<bool(ByteView key, ByteView value)>;
+
+class StateView {
+ public:
+  virtual ~StateView() = default;
+  virtual std::optional<Bytes> Get(Column col, ByteView key) const = 0;
+  // Visits keys starting with prefix in ascending byte order.
+  virtual void ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const = 0;
+};
+
+class WriteSet {
+ public:
+  using Key = std::pair<Column, Bytes>;
+  // nullopt value = delete.
+  using Map = std::map<Key, std::optional<Bytes>>;
+
+  void Put(Column col, ByteView key, ByteView value);
+  void Delete(Column col, ByteView key);
+  // Pending value: nullopt if untouched; optional<nullopt> if deleted.
+  std::optional<std::optional<Bytes>> Lookup(Column col, ByteView key) const;
+  // Applies other's writes on top of this one's.
+  void Merge(const WriteSet& other);
+  const Map& ops() const { return ops_; }
+  bool empty() const { return ops_.empty(); }
+  size_t size() const { return ops_.size(); }
+  void clear() { ops_.clear(); }
+
+  // Deterministic digest of every write: for each op in order,
+  // u8 column || len-prefixed key || u8 present || len-prefixed value.
+  Hash Digest(const Hasher& hasher) const;
+
+ private:
+  Map ops_;
+};
+
+// Reads base through pending writes (which shadow and delete base entries).
+class OverlayView final : public StateView {
+ public:
+  OverlayView(const StateView& base, const WriteSet& pending) : base_(base), pending_(pending) {}
+  std::optional<Bytes> Get(Column col, ByteView key) const override;
+  void ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const override;
+
+ private:
+  const StateView& base_;
+  const WriteSet& pending_;
+};
+
+class MemState final : public StateView {
+ public:
+  std::optional<Bytes> Get(Column col, ByteView key) const override;
+  void ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const override;
+  void Apply(const WriteSet& writes);
+  size_t size() const { return data_.size(); }
+
+ private:
+  std::map<std::pair<Column, Bytes>, Bytes> data_;
+};
+
+}  // namespace fapiao
