@@ -1,0 +1,31 @@
+// Transaction kinds (Transaction.kind) and their payload messages in
+// proto/contracts.proto. Numbers are part of the wire format: never reuse one.
+// Who may send each kind is listed in docs/contracts.md.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace fapiao::contracts {
+
+enum class TxKind : uint32_t {
+  kGenesis = 1,                // Genesis
+  kSetTaxRules = 2,            // SetTaxRules (tax bureau)
+  kSetVendorQuota = 3,         // SetVendorQuota (tax bureau)
+  kRaiseFlag = 4,              // RaiseFlag (tax bureau)
+  kRegisterVendor = 10,        // RegisterVendor (market operator)
+  kUpdateVendor = 11,          // UpdateVendor (market operator)
+  kSetVendorStatus = 12,       // SetVendorStatus (market operator)
+  kAttestPayment = 20,         // AttestPayment (payment provider)
+  kRequestInvoice = 30,        // RequestInvoice (buyer via any member node)
+  kIssueInvoice = 31,          // IssueInvoice (vendor via its market operator)
+  kReimbursementMarks = 40,    // ReimbursementMarks (reimbursing organisation)
+  kOpenRedLetterForm = 50,     // OpenRedLetterForm (seller via operator, or buyer)
+  kConfirmRedLetterForm = 51,  // FormAction (the counterparty)
+  kRejectRedLetterForm = 52,   // FormAction (the counterparty)
+  kWithdrawRedLetterForm = 53  // FormAction (the opener)
+};
+
+std::string_view KindName(uint32_t kind);
+
+}  // namespace fapiao::contracts
