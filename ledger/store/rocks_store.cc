@@ -1,0 +1,216 @@
+#include "ledger/store/rocks_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace fapiao {
+
+namespace {
+
+// Column families (docs/formats.md "On-disk layout").
+enum Cf : size_t {
+  kMeta = 0,
+  kBlocks,
+  kCerts,
+  kReceipts,
+  kBlockIds,
+  kTxs,
+  kState,
+  kIndex,
+  kCfCount
+};
+const char* const kCfNames[kCfCount] = {"default",  // rocksdb::kDefaultColumnFamilyName
+                                        "blocks",  "certs", "receipts", "block_ids",
+                                        "txs",     "state", "index"};
+constexpr char kTipKey[] = "chain/tip";
+
+std::string HeightKey(uint64_t h) {
+  Bytes k;
+  AppendU64(k, h);
+  return k;
+}
+
+rocksdb::Slice S(ByteView v) {
+  return {v.data(), v.size()};
+}
+
+Status FromRocks(const rocksdb::Status& s, const char* what) {
+  if (s.ok()) return Status::Ok();
+  return Status::Error("store.io_error", std::string(what) + ": " + s.ToString());
+}
+
+}  // namespace
+
+struct RocksStore::Impl {
+  std::unique_ptr<rocksdb::Env> env;  // owns the composite env when a custom fs is used
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  rocksdb::WriteOptions write_options;
+  std::atomic<int64_t> tip{-1};  // -1 = empty
+  std::mutex append_mu;
+
+  ~Impl() {
+    for (auto* h : cfs) {
+      if (h != nullptr) db->DestroyColumnFamilyHandle(h);
+    }
+    db.reset();
+  }
+
+  std::optional<Bytes> GetCf(Cf cf, ByteView key) const {
+    std::string value;
+    auto s = db->Get(rocksdb::ReadOptions(), cfs[cf], S(key), &value);
+    if (!s.ok()) return std::nullopt;
+    return value;
+  }
+};
+
+RocksStore::RocksStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RocksStore::~RocksStore() = default;
+
+Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
+                                                     const RocksStoreOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 4;
+  if (options.fs) {
+    impl->env = rocksdb::NewCompositeEnv(options.fs);
+    db_options.env = impl->env.get();
+  }
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_mb << 20);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.compression = rocksdb::kLZ4Compression;
+  cf_options.bottommost_compression = rocksdb::kZSTD;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(db_options, path, descriptors, &impl->cfs, &raw);
+  if (!s.ok()) {
+    return Status::Error("store.open_failed", "cannot open store at " + path + ": " + s.ToString());
+  }
+  impl->db.reset(raw);
+  impl->write_options.sync = options.sync;
+  if (auto tip = impl->GetCf(kMeta, kTipKey)) {
+    if (tip->size() != 8) return Status::Error("store.corrupt", "tip record is not 8 bytes");
+    impl->tip = static_cast<int64_t>(ReadU64(*tip));
+  }
+  return std::unique_ptr<RocksStore>(new RocksStore(std::move(impl)));
+}
+
+Status RocksStore::Append(const BlockAppend& a) {
+  std::lock_guard lock(impl_->append_mu);
+  const int64_t tip = impl_->tip.load();
+  if (a.height != static_cast<uint64_t>(tip + 1)) {
+    return Status::Error("store.not_next_height", "append of height " + std::to_string(a.height) +
+                                                      " onto tip " + std::to_string(tip));
+  }
+  rocksdb::WriteBatch batch;
+  const std::string hk = HeightKey(a.height);
+  batch.Put(impl_->cfs[kBlocks], hk, S(a.block_bytes));
+  batch.Put(impl_->cfs[kCerts], hk, S(a.certificate));
+  if (!a.receipts.empty()) batch.Put(impl_->cfs[kReceipts], hk, S(a.receipts));
+  batch.Put(impl_->cfs[kBlockIds], S(a.block_id.view()), hk);
+  Bytes loc;
+  for (const auto& [id, where] : a.txs) {
+    loc.clear();
+    AppendU64(loc, where.height);
+    AppendU32(loc, where.batch);
+    AppendU32(loc, where.index);
+    batch.Put(impl_->cfs[kTxs], S(id.view()), S(loc));
+  }
+  for (const auto& [key, value] : a.writes.ops()) {
+    auto* cf = impl_->cfs[key.first == Column::kState ? kState : kIndex];
+    if (value.has_value()) {
+      batch.Put(cf, S(key.second), S(*value));
+    } else {
+      batch.Delete(cf, S(key.second));
+    }
+  }
+  batch.Put(impl_->cfs[kMeta], kTipKey, hk);
+  if (Status s = FromRocks(impl_->db->Write(impl_->write_options, &batch), "append"); !s.ok()) {
+    return s;
+  }
+  impl_->tip = static_cast<int64_t>(a.height);
+  return Status::Ok();
+}
+
+std::optional<uint64_t> RocksStore::Tip() const {
+  const int64_t t = impl_->tip.load();
+  if (t < 0) return std::nullopt;
+  return static_cast<uint64_t>(t);
+}
+
+std::optional<Bytes> RocksStore::BlockAt(uint64_t height) const {
+  return impl_->GetCf(kBlocks, HeightKey(height));
+}
+std::optional<Bytes> RocksStore::CertificateAt(uint64_t height) const {
+  return impl_->GetCf(kCerts, HeightKey(height));
+}
+std::optional<Bytes> RocksStore::ReceiptsAt(uint64_t height) const {
+  return impl_->GetCf(kReceipts, HeightKey(height));
+}
+
+std::optional<uint64_t> RocksStore::HeightOf(const Hash& block_id) const {
+  auto v = impl_->GetCf(kBlockIds, block_id.view());
+  if (!v || v->size() != 8) return std::nullopt;
+  return ReadU64(*v);
+}
+
+std::optional<TxLocation> RocksStore::FindTx(const Hash& tx_id) const {
+  auto v = impl_->GetCf(kTxs, tx_id.view());
+  if (!v || v->size() != 16) return std::nullopt;
+  ByteView b(*v);
+  return TxLocation{ReadU64(b), ReadU32(b.substr(8)), ReadU32(b.substr(12))};
+}
+
+Status RocksStore::PutMeta(ByteView key, ByteView value) {
+  rocksdb::WriteOptions wo;
+  wo.sync = impl_->write_options.sync;
+  return FromRocks(impl_->db->Put(wo, impl_->cfs[kMeta], S(key), S(value)), "meta put");
+}
+
+std::optional<Bytes> RocksStore::GetMeta(ByteView key) const {
+  return impl_->GetCf(kMeta, key);
+}
+
+std::optional<Bytes> RocksStore::Get(Column col, ByteView key) const {
+  return impl_->GetCf(col == Column::kState ? kState : kIndex, key);
+}
+
+void RocksStore::ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(
+      rocksdb::ReadOptions(), impl_->cfs[col == Column::kState ? kState : kIndex]));
+  for (it->Seek(S(prefix)); it->Valid() && it->key().starts_with(S(prefix)); it->Next()) {
+    if (!fn(ByteView(it->key().data(), it->key().size()),
+            ByteView(it->value().data(), it->value().size()))) {
+      return;
+    }
+  }
+}
+
+Status RocksStore::Close() {
+  if (!impl_->db) return Status::Ok();
+  auto s = impl_->db->FlushWAL(true);
+  for (auto* h : impl_->cfs) impl_->db->DestroyColumnFamilyHandle(h);
+  impl_->cfs.clear();
+  auto c = impl_->db->Close();
+  impl_->db.reset();
+  if (!s.ok()) return FromRocks(s, "close");
+  return FromRocks(c, "close");
+}
+
+}  // namespace fapiao

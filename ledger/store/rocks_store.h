@@ -1,0 +1,55 @@
+// RocksStore: BlockStore on RocksDB with one column family per kind of data
+// (docs/formats.md). Open() creates the database if missing. Options.fs lets
+// tests interpose a fault-injecting file system (fault_fs.h).
+// Thread safety: as BlockStore.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ledger/store/block_store.h"
+
+namespace rocksdb {
+class FileSystem;
+}
+
+namespace fapiao {
+
+struct RocksStoreOptions {
+  bool sync = true;  // fsync every Append (only tests turn this off)
+  size_t block_cache_mb = 64;
+  std::shared_ptr<rocksdb::FileSystem> fs;  // null = the real file system
+};
+
+class RocksStore final : public BlockStore {
+ public:
+  static Result<std::unique_ptr<RocksStore>> Open(const std::string& path,
+                                                  const RocksStoreOptions& options = {});
+  ~RocksStore() override;
+  RocksStore(const RocksStore&) = delete;
+  RocksStore& operator=(const RocksStore&) = delete;
+
+  Status Append(const BlockAppend& a) override;
+  std::optional<uint64_t> Tip() const override;
+  std::optional<Bytes> BlockAt(uint64_t height) const override;
+  std::optional<Bytes> CertificateAt(uint64_t height) const override;
+  std::optional<Bytes> ReceiptsAt(uint64_t height) const override;
+  std::optional<uint64_t> HeightOf(const Hash& block_id) const override;
+  std::optional<TxLocation> FindTx(const Hash& tx_id) const override;
+  Status PutMeta(ByteView key, ByteView value) override;
+  std::optional<Bytes> GetMeta(ByteView key) const override;
+
+  std::optional<Bytes> Get(Column col, ByteView key) const override;
+  void ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const override;
+
+  // Syncs the WAL and closes (the destructor closes too). A crash is simulated
+  // by FaultInjectionFs::DropUnsyncedData(), not by skipping Close().
+  Status Close();
+
+ private:
+  struct Impl;
+  explicit RocksStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fapiao
