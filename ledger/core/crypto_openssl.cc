@@ -104,6 +104,43 @@ bool PrepareContext(SuiteId suite, EVP_PKEY_CTX* pctx) {
   return EVP_PKEY_CTX_set1_id(pctx, kSm2DefaultId, kSm2DefaultIdLen) > 0;
 }
 
+// A signing or verifying context initialised once per key (algorithm fetched,
+// SM2 id bound and its Z digest absorbed); each operation works on a copy, which
+// costs far less than a fresh initialisation. Copies of a template may be taken
+// from several threads at once (the template itself is never modified).
+MdCtxPtr MakeTemplate(SuiteId suite, EVP_PKEY* key, bool sign) {
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;
+  const char* md = suite == SuiteId::kSm2Sm3 ? "SM3" : nullptr;
+  const int rc =
+      sign ? EVP_DigestSignInit_ex(ctx.get(), &pctx, md, nullptr, nullptr, key, nullptr)
+           : EVP_DigestVerifyInit_ex(ctx.get(), &pctx, md, nullptr, nullptr, key, nullptr);
+  if (rc <= 0 || !PrepareContext(suite, pctx)) {
+    ERR_clear_error();
+    return nullptr;
+  }
+  if (suite == SuiteId::kSm2Sm3) {
+    // The first update computes Z = SM3(id, curve, public key) and absorbs it.
+    const int up =
+        sign ? EVP_DigestSignUpdate(ctx.get(), "", 0) : EVP_DigestVerifyUpdate(ctx.get(), "", 0);
+    if (up <= 0) {
+      ERR_clear_error();
+      return nullptr;
+    }
+  }
+  return ctx;
+}
+
+// A per-thread scratch context holding a fresh copy of the template.
+EVP_MD_CTX* CopyOf(const EVP_MD_CTX* tmpl) {
+  thread_local MdCtxPtr scratch(EVP_MD_CTX_new());
+  if (EVP_MD_CTX_copy_ex(scratch.get(), tmpl) <= 0) {
+    ERR_clear_error();
+    return nullptr;
+  }
+  return scratch.get();
+}
+
 class EvpSigner final : public Signer {
  public:
   EvpSigner(SuiteId suite, PkeyPtr key, const Hasher& hasher)
@@ -155,6 +192,7 @@ class EvpSigner final : public Signer {
   PkeyPtr key_;
   Bytes der_;
   Hash key_id_;
+  MdCtxPtr template_;
 };
 
 class EvpVerifier final : public Verifier {
@@ -170,20 +208,22 @@ class EvpVerifier final : public Verifier {
                            "public key is not a " + std::string(SuiteName(suite_)) + " key");
     }
     const Hash id = hasher_.Digest(PublicDer(pkey.get()));
+    MdCtxPtr tmpl = MakeTemplate(suite_, pkey.get(), /*sign=*/false);
+    if (!tmpl) return Status::Error("crypto.bad_public_key", "public key cannot verify");
     std::unique_lock lock(mu_);
-    keys_.try_emplace(id, std::move(pkey));
+    keys_.try_emplace(id, CachedKey{std::move(pkey), std::move(tmpl)});
     return id;
   }
 
   bool Verify(const Hash& key_id, ByteView message, ByteView signature) const override {
-    EVP_PKEY* key = nullptr;
+    const EVP_MD_CTX* tmpl = nullptr;
     {
       std::shared_lock lock(mu_);
       auto it = keys_.find(key_id);
       if (it == keys_.end()) return false;
-      key = it->second.get();
+      tmpl = it->second.tmpl.get();  // entries are never removed: stable after unlock
     }
-    return VerifyWith(key, message, signature);
+    return VerifyWith(tmpl, message, signature);
   }
 
   bool VerifyWithKey(ByteView public_key_der, ByteView message, ByteView signature) override {
@@ -206,26 +246,29 @@ class EvpVerifier final : public Verifier {
     return suite_ == SuiteId::kSm2Sm3 ? EVP_PKEY_is_a(pkey, "SM2") : EVP_PKEY_is_a(pkey, "ED25519");
   }
 
-  bool VerifyWith(EVP_PKEY* key, ByteView message, ByteView signature) const {
-    MdCtxPtr ctx(EVP_MD_CTX_new());
-    EVP_PKEY_CTX* pctx = nullptr;
-    const char* md = suite_ == SuiteId::kSm2Sm3 ? "SM3" : nullptr;
-    if (EVP_DigestVerifyInit_ex(ctx.get(), &pctx, md, nullptr, nullptr, key, nullptr) <= 0 ||
-        !PrepareContext(suite_, pctx)) {
-      ERR_clear_error();
-      return false;
-    }
-    const int rc = EVP_DigestVerify(
-        ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-        reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  bool VerifyWith(const EVP_MD_CTX* tmpl, ByteView message, ByteView signature) const {
+    EVP_MD_CTX* ctx = CopyOf(tmpl);
+    if (ctx == nullptr) return false;
+    const auto* msg = reinterpret_cast<const unsigned char*>(message.data());
+    const auto* sig = reinterpret_cast<const unsigned char*>(signature.data());
+    const int rc = suite_ == SuiteId::kSm2Sm3
+                       ? (EVP_DigestVerifyUpdate(ctx, msg, message.size()) > 0
+                              ? EVP_DigestVerifyFinal(ctx, sig, signature.size())
+                              : 0)
+                       : EVP_DigestVerify(ctx, sig, signature.size(), msg, message.size());
     if (rc != 1) ERR_clear_error();
     return rc == 1;
   }
 
+  struct CachedKey {
+    PkeyPtr pkey;
+    MdCtxPtr tmpl;
+  };
+
   SuiteId suite_;
   const Hasher& hasher_;
   mutable std::shared_mutex mu_;
-  std::unordered_map<Hash, PkeyPtr> keys_;
+  std::unordered_map<Hash, CachedKey> keys_;
 };
 
 class EvpSuite final : public CryptoSuite {
