@@ -284,7 +284,9 @@ void Replica::NoteForeignCommit(const Vote& v, Actions& out) {
     match = &tallies.back();
   }
   match->mask |= uint64_t{1} << v.sender;
-  if (static_cast<uint32_t>(std::popcount(match->mask)) >= cfg_.quorum()) {
+  // f+1 COMMITs: an honest replica prepared it, so it is (about to be) committed. The
+  // fetched block must still come with a full certificate.
+  if (static_cast<uint32_t>(std::popcount(match->mask)) >= cfg_.f() + 1) {
     RequestFetch(v.seq, v.sender, out);
   }
 }
@@ -295,7 +297,14 @@ void Replica::CheckSlot(Seq seq, Actions& out) {
   const uint32_t q = cfg_.quorum();
   for (size_t i = 0; i < s->tallies.size(); ++i) {
     Tally& t = s->tallies[i];
-    if (static_cast<uint32_t>(std::popcount(t.mask)) < q) continue;
+    const auto votes = static_cast<uint32_t>(std::popcount(t.mask));
+    if (t.phase == Phase::kCommit && votes >= cfg_.f() + 1 && votes < q && !s->committed &&
+        seq > last_exec_ && !(s->has_pp && s->digest == t.digest)) {
+      // Others are committing a proposal we never saw: fetch it (certified) from one of them.
+      RequestFetch(
+          seq, static_cast<ReplicaId>(std::countr_zero(t.mask & ~(uint64_t{1} << cfg_.self))), out);
+    }
+    if (votes < q) continue;
     if (t.phase == Phase::kPrepare && s->has_pp && t.digest == s->digest && !s->sent_commit) {
       PreparedCert pc{view_, seq, t.digest, s->block, t.votes};
       out.push_back(act::Persist{pc});  // needed by a later VIEW-CHANGE, also after a crash
