@@ -18,6 +18,7 @@ inline constexpr const char* kGenesisNotAtZero = "genesis.not_at_height_zero";
 inline constexpr const char* kGenesisInvalid = "genesis.invalid";
 inline constexpr const char* kRulesInvalid = "rules.invalid";
 inline constexpr const char* kFlagInvalid = "flag.invalid";
+inline constexpr const char* kQueryInvalid = "query.invalid";
 // roster
 inline constexpr const char* kVendorInvalid = "vendor.invalid";
 inline constexpr const char* kVendorExists = "vendor.exists";

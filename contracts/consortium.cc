@@ -17,6 +17,16 @@ bool Digits(const std::string& s, size_t n) {
   return true;
 }
 
+uint64_t NextCounter(TxState& st, const Bytes& key) {
+  uint64_t seq = 0;
+  if (auto raw = st.Get(Column::kState, key)) seq = ReadU64(*raw);
+  ++seq;
+  Bytes ctr;
+  AppendU64(ctr, seq);
+  st.Put(Column::kState, key, ctr);
+  return seq;
+}
+
 }  // namespace
 
 Status ApplyGenesis(TxState& st, const TxEnv& env) {
@@ -102,12 +112,7 @@ Status ApplyRaiseFlag(TxState& st, const TxEnv& env) {
       msg.code().size() > 64 || msg.note().size() > 1024) {
     return Reject(code::kFlagInvalid, "a flag needs a subject (<=128) and a code (<=64)");
   }
-  uint64_t seq = 0;
-  if (auto raw = st.Get(Column::kState, keys::FlagCounter())) seq = ReadU64(*raw);
-  ++seq;
-  Bytes ctr;
-  AppendU64(ctr, seq);
-  st.Put(Column::kState, keys::FlagCounter(), ctr);
+  const uint64_t seq = NextCounter(st, keys::FlagCounter());
   pb::Flag f;
   f.set_subject(msg.subject());
   f.set_code(msg.code());
@@ -117,6 +122,25 @@ Status ApplyRaiseFlag(TxState& st, const TxEnv& env) {
   f.set_height(st.ctx().height.value);
   st.Store(Column::kState, keys::Flag(seq), f);
   st.Emit("flag.raised", msg.subject());
+  return Status::Ok();
+}
+
+Status ApplyRecordOfficerQuery(TxState& st, const TxEnv& env) {
+  if (Status s = RequireRole(env, pb::TAX_BUREAU); !s.ok()) return s;
+  pb::RecordOfficerQuery msg;
+  if (!ParsePayload(env, msg)) return Reject(code::kBadPayload, "payload does not parse");
+  if (msg.officer().empty() || msg.officer().size() > 64 || msg.query().empty() ||
+      msg.query().size() > 2048) {
+    return Reject(code::kQueryInvalid, "a recorded query needs an officer (<=64) and a query");
+  }
+  const uint64_t seq = NextCounter(st, keys::OfficerQueryCounter());
+  pb::OfficerQuery q;
+  *q.mutable_query() = msg;
+  q.set_member(env.member->index());
+  q.set_at_ms(st.ctx().timestamp_ms);
+  q.set_height(st.ctx().height.value);
+  st.Store(Column::kState, keys::OfficerQuery(seq), q);
+  st.Emit("query.recorded", std::to_string(seq));
   return Status::Ok();
 }
 

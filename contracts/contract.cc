@@ -18,6 +18,8 @@ std::string_view KindName(uint32_t kind) {
       return "set_vendor_quota";
     case TxKind::kRaiseFlag:
       return "raise_flag";
+    case TxKind::kRecordOfficerQuery:
+      return "record_officer_query";
     case TxKind::kRegisterVendor:
       return "register_vendor";
     case TxKind::kUpdateVendor:
@@ -79,6 +81,8 @@ Status Dispatch(TxState& st, const TxEnv& env) {
       return ApplySetVendorQuota(st, env);
     case TxKind::kRaiseFlag:
       return ApplyRaiseFlag(st, env);
+    case TxKind::kRecordOfficerQuery:
+      return ApplyRecordOfficerQuery(st, env);
     case TxKind::kRegisterVendor:
       return ApplyRegisterVendor(st, env);
     case TxKind::kUpdateVendor:

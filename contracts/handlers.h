@@ -38,6 +38,7 @@ Status ApplyGenesis(TxState& st, const TxEnv& env);
 Status ApplySetTaxRules(TxState& st, const TxEnv& env);
 Status ApplySetVendorQuota(TxState& st, const TxEnv& env);
 Status ApplyRaiseFlag(TxState& st, const TxEnv& env);
+Status ApplyRecordOfficerQuery(TxState& st, const TxEnv& env);
 Status ApplyRegisterVendor(TxState& st, const TxEnv& env);
 Status ApplyUpdateVendor(TxState& st, const TxEnv& env);
 Status ApplySetVendorStatus(TxState& st, const TxEnv& env);

@@ -32,7 +32,7 @@ bool AddTo(int64_t& acc, int64_t v) {
 
 // Resolves the treatment and checks the line; sets line->tax_fen.
 Status BuildLine(const pb::LineInput& in, const pb::Vendor& vendor, const pb::TaxRules& rules,
-                 pb::InvoiceLine* line) {
+                 const std::string& today, pb::InvoiceLine* line) {
   *line->mutable_input() = in;
   pb::LineInput& l = *line->mutable_input();
   if (l.name().empty() || l.name().size() > 200) {
@@ -52,7 +52,8 @@ Status BuildLine(const pb::LineInput& in, const pb::Vendor& vendor, const pb::Ta
                     "line '" + l.name() + "' has no treatment and its item class no default");
     }
   }
-  if (Status s = ValidateTreatment(l.treatment(), rules, vendor.info().taxpayer_type()); !s.ok()) {
+  if (Status s = ValidateTreatment(l.treatment(), rules, vendor.info().taxpayer_type(), today);
+      !s.ok()) {
     return s;
   }
   if (!l.quantity().empty() || !l.unit_price().empty()) {
@@ -137,12 +138,13 @@ Status ApplyIssueInvoice(TxState& st, const TxEnv& env) {
     return Reject(code::kInvoiceInvalid, "an invoice draws on 1-20 payments");
   }
   const pb::TaxRules rules = LoadRules(st);
+  const std::string today = Yyyymmdd(ChinaDate(st.ctx().timestamp_ms));
   pb::Invoice inv;
   inv.set_kind(pb::BLUE);
   int64_t pre_tax = 0, tax = 0;
   for (const auto& in : msg.lines()) {
     pb::InvoiceLine* line = inv.add_lines();
-    if (Status s = BuildLine(in, vendor, rules, line); !s.ok()) return s;
+    if (Status s = BuildLine(in, vendor, rules, today, line); !s.ok()) return s;
     if (!AddTo(pre_tax, line->input().amount_fen()) || !AddTo(tax, line->tax_fen())) {
       return Overflow();
     }

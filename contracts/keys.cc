@@ -79,6 +79,13 @@ Bytes FlagCounter() {
   return With("ctr/flag");
 }
 
+Bytes OfficerQuery(uint64_t seq) {
+  Bytes k = With("qlog/");
+  AppendU64(k, seq);
+  return k;
+}
+Bytes OfficerQueryCounter() { return With("ctr/qlog"); }
+
 Bytes Seen(uint32_t member, uint64_t sequence) {
   Bytes k = With("seen/");
   AppendU32(k, member);

@@ -27,6 +27,8 @@ Bytes Form(std::string_view form_id);                                 // "form/"
 Bytes FormCounter(std::string_view blue_number);                      // "ctr/form/" number
 Bytes Flag(uint64_t seq);                                             // "flag/" u64
 Bytes FlagCounter();                                                  // "ctr/flag"
+Bytes OfficerQuery(uint64_t seq);                                     // "qlog/" u64
+Bytes OfficerQueryCounter();                                          // "ctr/qlog"
 Bytes Seen(uint32_t member, uint64_t sequence);                       // "seen/" u32 u64
 
 // kIndex

@@ -13,6 +13,7 @@ enum class TxKind : uint32_t {
   kSetTaxRules = 2,            // SetTaxRules (tax bureau)
   kSetVendorQuota = 3,         // SetVendorQuota (tax bureau)
   kRaiseFlag = 4,              // RaiseFlag (tax bureau)
+  kRecordOfficerQuery = 5,     // RecordOfficerQuery (tax bureau)
   kRegisterVendor = 10,        // RegisterVendor (market operator)
   kUpdateVendor = 11,          // UpdateVendor (market operator)
   kSetVendorStatus = 12,       // SetVendorStatus (market operator)

@@ -3,6 +3,7 @@
 // character fails is accepted only with a recorded override reason.
 #include <set>
 
+#include "contracts/calendar.h"
 #include "contracts/handlers.h"
 #include "contracts/keys.h"
 #include "contracts/taxpayer_id.h"
@@ -31,7 +32,9 @@ Status ValidateVendorInfo(const TxState& st, const TxEnv& env, const pb::VendorI
     if (d.item_class().empty() || !classes.insert(d.item_class()).second) {
       return bad("default treatments need distinct, non-empty item classes");
     }
-    if (Status s = ValidateTreatment(d.treatment(), rules, info.taxpayer_type()); !s.ok()) {
+    if (Status s = ValidateTreatment(d.treatment(), rules, info.taxpayer_type(),
+                                     Yyyymmdd(ChinaDate(st.ctx().timestamp_ms)));
+        !s.ok()) {
       return s;
     }
   }

@@ -12,10 +12,18 @@ bool Contains(const google::protobuf::RepeatedField<int64_t>& v, int64_t x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
+bool SmallScaleRate(const pb::TaxRules& rules, int64_t rate, const std::string& today) {
+  if (Contains(rules.small_scale_rates_bp(), rate)) return true;
+  for (const auto& tr : rules.small_scale_timed_rates()) {
+    if (tr.rate_bp() == rate && today <= tr.until_yyyymmdd()) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Status ValidateTreatment(const pb::TaxTreatment& t, const pb::TaxRules& rules,
-                         pb::TaxpayerType type) {
+                         pb::TaxpayerType type, const std::string& today) {
   const auto bad = [](const std::string& m) { return Status::Error(code::kBadTreatment, m); };
   if (t.policy_code().size() > 32) return bad("policy code longer than 32 characters");
   switch (t.treatment()) {
@@ -25,7 +33,7 @@ Status ValidateTreatment(const pb::TaxTreatment& t, const pb::TaxRules& rules,
         return Status::Error(code::kRateNotAllowed,
                              "rate " + std::to_string(t.rate_bp()) + " bp is not in force");
       }
-      if (type == pb::SMALL_SCALE && !Contains(rules.small_scale_rates_bp(), t.rate_bp())) {
+      if (type == pb::SMALL_SCALE && !SmallScaleRate(rules, t.rate_bp(), today)) {
         return Status::Error(code::kRateNotAllowed, "rate " + std::to_string(t.rate_bp()) +
                                                         " bp is not a small-scale taxpayer's rate");
       }
@@ -55,6 +63,15 @@ Status ValidateRules(const pb::TaxRules& rules) {
     if (!seen.count(r) || !small.insert(r).second) {
       return Status::Error(code::kRulesInvalid,
                            "small-scale rates must be distinct and among the allowed rates");
+    }
+  }
+  for (const auto& tr : rules.small_scale_timed_rates()) {
+    const std::string& d = tr.until_yyyymmdd();
+    const bool date = d.size() == 8 &&
+                      std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!seen.count(tr.rate_bp()) || !date) {
+      return Status::Error(code::kRulesInvalid,
+                           "timed small-scale rates must be allowed rates with a YYYYMMDD date");
     }
   }
   if (rules.default_monthly_quota_fen() < 0) {

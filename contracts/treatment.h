@@ -4,13 +4,16 @@
 // and NOT_SUBJECT carry rate 0; EXEMPT needs a policy code. Pure; thread-safe.
 #pragma once
 
+#include <string>
+
 #include "ledger/core/status.h"
 #include "proto/contracts.pb.h"
 
 namespace fapiao::contracts {
 
+// today_yyyymmdd: the block's China-time date, for time-limited small-scale rates.
 Status ValidateTreatment(const pb::TaxTreatment& t, const pb::TaxRules& rules,
-                         pb::TaxpayerType type);
+                         pb::TaxpayerType type, const std::string& today_yyyymmdd);
 // Rates 0..10000 bp without duplicates; small-scale rates among the allowed ones.
 Status ValidateRules(const pb::TaxRules& rules);
 

@@ -45,7 +45,11 @@ pb::Genesis Chain::StandardGenesis() const {
   g.mutable_members(kOp)->add_markets("M1");
   g.mutable_members(kOp2)->add_markets("M2");
   for (int64_t r : {1300, 900, 600, 500, 300, 100, 0}) g.mutable_rules()->add_allowed_rates_bp(r);
-  for (int64_t r : {500, 300, 100}) g.mutable_rules()->add_small_scale_rates_bp(r);
+  for (int64_t r : {500, 300}) g.mutable_rules()->add_small_scale_rates_bp(r);
+  // DOMAIN.md: small-scale 3%, reduced to 1% until 2027-12-31.
+  auto* reduced = g.mutable_rules()->add_small_scale_timed_rates();
+  reduced->set_rate_bp(100);
+  reduced->set_until_yyyymmdd("20271231");
   return g;
 }
 
@@ -63,6 +67,9 @@ pb::Transaction Chain::Tx(uint32_t member, TxKind kind,
 std::vector<std::string> Chain::Block(const std::vector<pb::Transaction>& txs, Hash* root) {
   BlockContext ctx{Height{height_}, now_ms_, &suite_->hasher()};
   BlockResult res = ExecuteBlock(state_, txs, ctx);
+  for (const auto& [k, v] : res.writes.ops()) {
+    if (!v.has_value()) ++deletes_;
+  }
   state_.Apply(res.writes);
   ++height_;
   now_ms_ += 1000;

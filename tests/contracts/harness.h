@@ -49,6 +49,8 @@ class Chain {
   uint64_t now() const { return now_ms_; }
   void Advance(uint64_t ms) { now_ms_ += ms; }
   void SetNow(uint64_t ms) { now_ms_ = ms; }
+  // Deletes seen in any executed block's writes (there must be none: no void, no delete).
+  uint64_t deletes() const { return deletes_; }
 
   pb::Transaction Tx(uint32_t member, TxKind kind, const google::protobuf::MessageLite& payload);
   // Runs one block; returns "ok" or the rejection code of each transaction.
@@ -93,6 +95,7 @@ class Chain {
   std::unique_ptr<CryptoSuite> suite_;
   MemState state_;
   uint64_t height_ = 0;
+  uint64_t deletes_ = 0;
   uint64_t now_ms_ = kStartMs;
   std::map<uint32_t, uint64_t> seq_;
   std::map<std::string, uint64_t> buyer_step_;

@@ -28,6 +28,8 @@ TEST_CASE("random transaction sequences keep the fiscal invariants", "[contracts
     // The generator must reach the deep paths, not only rejections.
     CHECK(outcomes["ok"] > 200);
     CHECK(outcomes.size() > 8);
+    // No void, no delete: nothing is ever removed from state or indexes.
+    CHECK(c.deletes() == 0);
   }
 }
 

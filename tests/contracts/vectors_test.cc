@@ -109,12 +109,22 @@ void RunScenario(const json& sc) {
         msg.mutable_rules()->add_small_scale_rates_bp(r);
       }
       msg.mutable_rules()->set_default_monthly_quota_fen(step.value("default_quota", 0));
+      for (const auto& t : step.value("timed", json::array())) {
+        auto* tr = msg.mutable_rules()->add_small_scale_timed_rates();
+        tr->set_rate_bp(t[0]);
+        tr->set_until_yyyymmdd(t[1]);
+      }
       got = c.Run(c.Tx(as == 9999 ? kTax : as, TxKind::kSetTaxRules, msg));
     } else if (op == "flag") {
       pb::RaiseFlag msg;
       msg.set_subject(step.value("subject", "vendor:v1"));
       msg.set_code(step.value("code", "split_below_threshold"));
       got = c.Run(c.Tx(as == 9999 ? kTax : as, TxKind::kRaiseFlag, msg));
+    } else if (op == "officer_query") {
+      pb::RecordOfficerQuery msg;
+      msg.set_officer(step.value("officer", "officer-17"));
+      msg.set_query(step.value("query", "GET /v1/vendors/v1/sales?month=202611"));
+      got = c.Run(c.Tx(as == 9999 ? kTax : as, TxKind::kRecordOfficerQuery, msg));
     } else if (op == "pay") {
       pb::AttestPayment msg;
       msg.set_vendor_id(step.at("vendor"));
