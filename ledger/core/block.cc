@@ -32,6 +32,7 @@ pb::Block MakeBlock(const Hasher& hasher, const BlockFields& fields,
   header.set_timestamp_ms(fields.timestamp_ms);
   header.set_view(fields.view);
   header.set_proposer(fields.proposer);
+  header.set_anchor_height(fields.anchor_height);
   header.set_batch_count(static_cast<uint32_t>(block.batches_size()));
   uint64_t txs = 0;
   for (const auto& b : block.batches()) txs += static_cast<uint64_t>(b.transactions_size());
@@ -51,6 +52,9 @@ Result<pb::BlockHeader> CheckBlock(const Hasher& hasher, std::string_view chain_
   }
   if (header.prev_hash().size() != Hash::kSize || header.result_root().size() != Hash::kSize) {
     return Status::Error("block.malformed_header", "previous hash and result root are 32 bytes");
+  }
+  if (header.height() > 0 && header.anchor_height() >= header.height()) {
+    return Status::Error("block.bad_anchor", "anchor height must be below the block's height");
   }
   if (header.batch_count() != static_cast<uint32_t>(block.batches_size())) {
     return Status::Error("block.bad_batch_count", "header batch count differs from the body");

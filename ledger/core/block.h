@@ -43,6 +43,7 @@ struct BlockFields {
   uint64_t timestamp_ms = 0;
   uint64_t view = 0;
   uint32_t proposer = 0;
+  uint64_t anchor_height = 0;
 };
 // Builds a block (header filled from fields, batch root and counts computed).
 pb::Block MakeBlock(const Hasher& hasher, const BlockFields& fields,
