@@ -13,6 +13,7 @@ Replica::Replica(const Config& cfg, const Hasher& hasher)
       peer_view_(cfg.n, 0),
       peer_cp_(cfg.n, 0) {
   assert(cfg_.valid());
+  pending_.reserve(std::min<size_t>(size_t{cfg_.window} * cfg_.max_batch_count, size_t{1} << 16));
   stable_.seq = 0;
   stable_.root = cfg_.genesis_root;
 }
@@ -109,13 +110,33 @@ void Replica::ArmRequestTimer(Actions& out) {
   out.push_back(act::StartTimer{TimerKind::kRequest, view_, 0, Backoff(cfg_.request_timeout)});
 }
 
+void Replica::DropStaleQueueFront() {
+  while (!queue_.empty() && pending_.count(queue_.front()) == 0) {
+    queue_.pop_front();
+    if (scan_from_ > 0) --scan_from_;
+  }
+}
+
 void Replica::OnRequestTimer(Actions& out) {
-  while (!queue_.empty() && pending_.count(queue_.front()) == 0) queue_.pop_front();
+  DropStaleQueueFront();
   if (!queue_.empty() && pending_.at(queue_.front()).order < request_timer_mark_) {
-    // Known for a whole timeout and still not committed: censorship or a dead primary.
+    if (!request_probed_) {
+      // Maybe the others committed it and we missed the tail: ask every peer for the
+      // blocks past ours, and give it one more timeout before accusing the primary.
+      request_probed_ = true;
+      for (ReplicaId p = 0; p < cfg_.n; ++p) {
+        if (p != cfg_.self) out.push_back(act::Fetch{p, last_exec_ + 1, last_exec_ + cfg_.window});
+      }
+      request_timer_armed_ = true;
+      out.push_back(act::StartTimer{TimerKind::kRequest, view_, 0, Backoff(cfg_.request_timeout)});
+      return;
+    }
+    // Known for two timeouts and still not committed: censorship or a dead primary.
+    request_probed_ = false;
     StartViewChange(view_ + 1, out);
     return;
   }
+  request_probed_ = false;
   ArmRequestTimer(out);
 }
 
@@ -129,16 +150,17 @@ void Replica::MaybePropose(bool force, Actions& out) {
       }
       return;
     }
-    while (!queue_.empty() && pending_.count(queue_.front()) == 0) queue_.pop_front();
+    DropStaleQueueFront();
     PrePrepare pp;
     pp.view = view_;
     pp.seq = next_seq_;
     pp.sender = cfg_.self;
     pp.block.requests.reserve(std::min<size_t>(unproposed_, cfg_.max_batch_count));
     uint64_t bytes = 0;
-    for (const RequestId& id : queue_) {
+    size_t k = scan_from_;
+    for (; k < queue_.size(); ++k) {
       if (pp.block.requests.size() >= cfg_.max_batch_count) break;
-      auto it = pending_.find(id);
+      auto it = pending_.find(queue_[k]);
       if (it == pending_.end() || it->second.proposed) continue;
       if (!pp.block.requests.empty() && bytes + it->second.ref.bytes > cfg_.max_batch_bytes) break;
       bytes += it->second.ref.bytes;
@@ -146,6 +168,7 @@ void Replica::MaybePropose(bool force, Actions& out) {
       --unproposed_;
       pp.block.requests.push_back(it->second.ref);
     }
+    scan_from_ = k;
     if (pp.block.requests.empty()) return;
     ++next_seq_;
     pp.digest = BlockDigest(hasher_, pp.block);
@@ -377,8 +400,25 @@ void Replica::TryExecute(Actions& out) {
   }
   if (any) {
     progressed_ = true;
+    request_probed_ = false;
     if (!in_view_change_ && is_primary()) MaybePropose(false, out);
   }
+}
+
+std::string Replica::DescribeSlot(Seq seq) const {
+  std::string out = "slot " + std::to_string(seq);
+  auto it = log_.find(seq);
+  if (it == log_.end()) return out + " (none; fetch target " + std::to_string(fetch_target_) + ")";
+  const Slot& s = it->second;
+  out += " view " + std::to_string(s.view) +
+         (s.has_pp ? " pp " + s.digest.ToHex().substr(0, 8) : "") +
+         (s.sent_prepare ? " prepared-vote" : "") + (s.sent_commit ? " commit-vote" : "") +
+         (s.committed ? " committed" : "") + " fetch-target " + std::to_string(fetch_target_);
+  for (const Tally& t : s.tallies) {
+    out += (t.phase == Phase::kPrepare ? " P:" : " C:") + t.digest.ToHex().substr(0, 8) + "/" +
+           std::to_string(std::popcount(t.mask));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- resend

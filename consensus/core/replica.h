@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -46,6 +47,8 @@ class Replica {
   size_t pending_requests() const { return pending_.size(); }
   size_t log_slots() const { return log_.size(); }
   bool is_primary() const { return cfg_.primary(view_) == cfg_.self; }
+  // One line about a log slot, for traces of failed simulations.
+  std::string DescribeSlot(Seq seq) const;
 
  private:
   struct Tally {
@@ -92,6 +95,7 @@ class Replica {
   void CheckSlot(Seq seq, Actions& out);
   void TryExecute(Actions& out);
   void ArmRequestTimer(Actions& out);
+  void DropStaleQueueFront();
   void OnRequestTimer(Actions& out);
   void Resend(Actions& out);
   Slot* SlotFor(Seq seq);  // nullptr outside (h, h + L]; resets fields of older views
@@ -160,11 +164,13 @@ class Replica {
   // Requests.
   std::unordered_map<RequestId, Pending, RequestIdHash> pending_;
   std::deque<RequestId> queue_;  // arrival order; may hold ids no longer pending
+  size_t scan_from_ = 0;         // queue_[0, scan_from_) are proposed or gone
   uint64_t next_order_ = 0;
   size_t unproposed_ = 0;
   bool proposal_timer_armed_ = false;
   bool request_timer_armed_ = false;
   uint64_t request_timer_mark_ = 0;
+  bool request_probed_ = false;  // asked every peer for blocks past ours before a view change
 
   // Resend back-off while nothing changes.
   uint32_t resend_idle_ = 0;

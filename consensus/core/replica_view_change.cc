@@ -96,6 +96,9 @@ void Replica::OnNewView(ReplicaId from, const NewView& nv, Actions& out) {
 
 void Replica::InstallNewView(const NewView& nv, const NewViewPlan& plan, Actions& out) {
   if (in_view_change_) out.push_back(act::CancelTimer{TimerKind::kViewChange});
+  // Timers armed in an older view carry its tag and will be ignored: re-arm them below.
+  request_timer_armed_ = false;
+  proposal_timer_armed_ = false;
   view_ = nv.view;
   in_view_change_ = true;  // no proposals while the stable checkpoint moves
   my_vc_.reset();
@@ -109,6 +112,7 @@ void Replica::InstallNewView(const NewView& nv, const NewViewPlan& plan, Actions
   // Fresh proposal bookkeeping: requests in re-proposed blocks are in flight again,
   // every other pending request may be proposed by the new primary.
   unproposed_ = 0;
+  scan_from_ = 0;
   for (auto& [id, p] : pending_) {
     p.proposed = false;
     ++unproposed_;

@@ -484,7 +484,8 @@ SimResult Simulation::Run() {
                   std::to_string(c->view()) + (c->in_view_change() ? " vc" : "") + " exec " +
                   std::to_string(c->last_executed()) + " stable " +
                   std::to_string(c->stable_seq()) + " pending " +
-                  std::to_string(c->pending_requests()) + "]";
+                  std::to_string(c->pending_requests()) + " " +
+                  c->DescribeSlot(c->last_executed() + 1) + "]";
     }
   }
   res.trace = std::move(trace_);
