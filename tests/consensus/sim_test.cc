@@ -5,7 +5,7 @@
 //  sim/each-fault-alone   every fault class on its own, n=4 and n=7
 //  sim/deterministic      the same seed gives the same run, step for step
 //  sim/checker-catches    f+1 colluding Byzantine replicas break agreement and the checker sees it
-//  soak/n4, soak/n7       10,000 seeds each (not in the default suite)
+// The 10,000-seed runs are in soak_test.cc (label soak, not in the default suite).
 // A failure prints the seed and the fapiao-sim command that replays it with a trace.
 #include <catch2/catch.hpp>
 #include <string>
