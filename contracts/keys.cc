@@ -84,7 +84,9 @@ Bytes OfficerQuery(uint64_t seq) {
   AppendU64(k, seq);
   return k;
 }
-Bytes OfficerQueryCounter() { return With("ctr/qlog"); }
+Bytes OfficerQueryCounter() {
+  return With("ctr/qlog");
+}
 
 Bytes Seen(uint32_t member, uint64_t sequence) {
   Bytes k = With("seen/");
