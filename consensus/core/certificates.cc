@@ -2,6 +2,9 @@
 
 #include <bit>
 
+#include "ledger/core/block.h"
+#include "ledger/core/merkle.h"
+
 namespace fapiao::consensus {
 namespace {
 
@@ -19,6 +22,22 @@ bool AddSender(const Config& cfg, uint64_t& mask, ReplicaId sender) {
 }  // namespace
 
 Hash BlockDigest(const Hasher& hasher, const Block& block) {
+  if (!block.header.empty()) {
+    // A block with a ledger header is named by the ledger's block id, so the
+    // commit certificate verifies against the stored block (docs/formats.md).
+    // The header must commit to exactly these requests: its batch root is the
+    // Merkle root of their digests (batch leaf hashes) and its batch count theirs.
+    pb::BlockHeader h;
+    std::vector<Hash> leaves;
+    leaves.reserve(block.requests.size());
+    for (const RequestRef& r : block.requests) leaves.push_back(r.digest);
+    if (!h.ParseFromString(block.header) || h.batch_count() != block.requests.size() ||
+        MerkleRoot(hasher, leaves).view() != h.batch_root()) {
+      // Inconsistent: a digest no honest replica ever signs.
+      return hasher.Digest(Bytes("fapiao/pbft/inconsistent-block/v1") + block.header);
+    }
+    return BlockId(hasher, block.header);
+  }
   Bytes buf;
   buf.reserve(sizeof(kBlockDomain) + 4 + block.requests.size() * 48);
   buf.append(kBlockDomain, sizeof(kBlockDomain) - 1);

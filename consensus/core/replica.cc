@@ -171,6 +171,9 @@ void Replica::MaybePropose(bool force, Actions& out) {
     scan_from_ = k;
     if (pp.block.requests.empty()) return;
     ++next_seq_;
+    if (header_source_ != nullptr) {
+      pp.block.header = header_source_->HeaderFor(view_, pp.seq, pp.block.requests);
+    }
     pp.digest = BlockDigest(hasher_, pp.block);
     // The primary never proposes two blocks for one (view, seq), also across a crash.
     out.push_back(act::Persist{pp});

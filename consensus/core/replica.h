@@ -17,6 +17,7 @@
 #include "consensus/core/config.h"
 #include "consensus/core/events.h"
 #include "consensus/core/executed_set.h"
+#include "consensus/core/header_source.h"
 #include "consensus/core/types.h"
 #include "ledger/core/crypto.h"
 
@@ -36,6 +37,9 @@ class Replica {
     Step(event, out);
     return out;
   }
+
+  // The source of ledger headers for own proposals (may be null; not owned).
+  void SetHeaderSource(HeaderSource* source) { header_source_ = source; }
 
   // Introspection for drivers, tests and the simulator.
   const Config& config() const { return cfg_; }
@@ -124,6 +128,7 @@ class Replica {
 
   const Config cfg_;
   const Hasher& hasher_;
+  HeaderSource* header_source_ = nullptr;
   const Hash null_digest_;
 
   // View state.

@@ -44,8 +44,11 @@ struct RequestRef {
   friend bool operator==(const RequestRef&, const RequestRef&) = default;
 };
 
-// A proposal: requests in order. An empty block is a null block (view-change gap filler).
+// A proposal: requests in order, plus (in the node) the serialized ledger
+// BlockHeader the primary made for it (consensus/core/header_source.h). An empty
+// block (no header, no requests) is a null block (view-change gap filler).
 struct Block {
+  Bytes header;
   std::vector<RequestRef> requests;
   friend bool operator==(const Block&, const Block&) = default;
 };
