@@ -1,31 +1,43 @@
 #include "consensus/core/executed_set.h"
 
+#include <iterator>
+
 namespace fapiao::consensus {
 
 bool ExecutedSet::Contains(const RequestId& id) const {
-  auto it = members_.find(id.member);
-  if (it == members_.end()) return false;
-  return id.seq <= it->second.floor || it->second.above.count(id.seq) > 0;
+  auto m = members_.find(id.member);
+  if (m == members_.end()) return false;
+  auto it = m->second.upper_bound(id.seq);  // first interval starting after seq
+  if (it == m->second.begin()) return false;
+  --it;
+  return id.seq <= it->second;
 }
 
 bool ExecutedSet::Mark(const RequestId& id) {
-  PerMember& m = members_[id.member];
-  if (id.seq <= m.floor) return false;
-  if (id.seq == m.floor + 1) {
-    m.floor = id.seq;
-    auto it = m.above.begin();
-    while (it != m.above.end() && *it == m.floor + 1) {
-      m.floor = *it;
-      it = m.above.erase(it);
-    }
-    return true;
+  if (Contains(id)) return false;
+  auto& iv = members_[id.member];
+  const uint64_t s = id.seq;
+  auto next = iv.upper_bound(s);
+  const bool joins_prev = next != iv.begin() && std::prev(next)->second + 1 == s;
+  const bool joins_next = next != iv.end() && s + 1 == next->first;
+  if (joins_prev && joins_next) {
+    std::prev(next)->second = next->second;
+    iv.erase(next);
+  } else if (joins_prev) {
+    std::prev(next)->second = s;
+  } else if (joins_next) {
+    const uint64_t end = next->second;
+    iv.erase(next);
+    iv.emplace(s, end);
+  } else {
+    iv.emplace(s, s);
   }
-  return m.above.insert(id.seq).second;
+  return true;
 }
 
 size_t ExecutedSet::sparse_size() const {
   size_t total = 0;
-  for (const auto& [member, m] : members_) total += m.above.size();
+  for (const auto& [member, iv] : members_) total += iv.empty() ? 0 : iv.size() - 1;
   return total;
 }
 
