@@ -142,8 +142,10 @@ MemberInfo ReadMember(Section& m, size_t position, CryptoSuite& suite) {
            "not a " + std::string(SuiteName(suite.id())) + " public key in PEM");
   }
   info.tls_key_id = m.RequiredString("tls_key_id");
+  std::transform(info.tls_key_id.begin(), info.tls_key_id.end(), info.tls_key_id.begin(),
+                 [](char ch) { return ch >= 'A' && ch <= 'F' ? static_cast<char>(ch + 32) : ch; });
   if (!IsKeyId(info.tls_key_id)) {
-    m.Fail("tls_key_id", "config.key", "expected 64 lower-case hex digits (SHA-256 of the SPKI)");
+    m.Fail("tls_key_id", "config.key", "expected 64 hex digits (SHA-256 of the TLS key's SPKI)");
   }
   auto p2p = m.EndpointField("p2p");
   if (!p2p) m.Fail("p2p", "config.missing", "required");
