@@ -120,11 +120,11 @@ void Link::OnHandshake(const boost::system::error_code& ec) {
            verify_error_.empty() ? "handshake: " + ec.message() : "refused: " + verify_error_);
     return;
   }
-  established_ = true;
   if (!owner_->OnEstablished(shared_from_this())) {
     Finish(Failure::kNone, "not admitted");
     return;
   }
+  established_ = true;
   DoRead();
   DoWrite();
 }

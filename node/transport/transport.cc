@@ -22,6 +22,7 @@
 #include "node/transport/link.h"
 #include "node/transport/peer_auth.h"
 #include "node/transport/pki.h"
+#include "node/transport/setup.h"
 
 namespace fapiao::transport {
 namespace asio = boost::asio;
@@ -30,6 +31,9 @@ using asio::ip::tcp;
 using detail::Direction;
 using detail::Failure;
 using detail::Link;
+using detail::LoadPem;
+using detail::MakeTlsContext;
+using detail::ValidateConfig;
 using detail::WriteBatch;
 
 namespace {
@@ -37,64 +41,6 @@ constexpr size_t kMaxWriteBatchBytes = 256 * 1024;
 constexpr size_t kMaxInboundPerPeer = 4;
 constexpr auto kStableLink = std::chrono::seconds(1);
 thread_local bool t_in_callback = false;
-
-Status LoadPem(std::string& pem, const std::string& path, const char* what) {
-  if (!pem.empty()) return Status::Ok();
-  if (path.empty()) {
-    return Status::Error("transport.bad_config", std::string(what) + ": neither PEM nor path set");
-  }
-  auto text = ReadTextFile(path);
-  if (!text.ok()) return text.status();
-  pem = std::move(*text);
-  return Status::Ok();
-}
-
-Status ValidateConfig(const TransportConfig& c) {
-  auto bad = [](std::string m) { return Status::Error("transport.bad_config", std::move(m)); };
-  if (c.max_frame_bytes == 0) return bad("max_frame_bytes must be positive");
-  if (c.max_send_queue_bytes < c.max_frame_bytes + kFrameHeaderBytes) {
-    return bad("max_send_queue_bytes must hold at least one frame of max_frame_bytes");
-  }
-  if (c.reconnect_initial.count() <= 0 || c.reconnect_max < c.reconnect_initial) {
-    return bad("reconnect_initial must be positive and at most reconnect_max");
-  }
-  if (c.handshake_timeout.count() <= 0) return bad("handshake_timeout must be positive");
-  std::map<uint32_t, bool> seen;
-  for (const PeerConfig& p : c.peers) {
-    const std::string where = "peers[" + std::to_string(p.index) + "]";
-    if (p.index == c.self_index) return bad(where + ": index is this node's own");
-    if (!seen.emplace(p.index, true).second) return bad(where + ": duplicate index");
-    if (p.name.empty()) return bad(where + ".name is empty");
-    if (p.tls_key_id.size() != 64) return bad(where + ".tls_key_id must be 64 hex digits");
-  }
-  return Status::Ok();
-}
-
-Result<std::unique_ptr<ssl::context>> MakeTlsContext(const TransportConfig& c) {
-  auto ctx = std::make_unique<ssl::context>(ssl::context::tls);
-  boost::system::error_code ec;
-  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                       ssl::context::no_tlsv1_2 | ssl::context::no_compression,
-                   ec);
-  SSL_CTX* native = ctx->native_handle();
-  if (ec || SSL_CTX_set_min_proto_version(native, TLS1_3_VERSION) != 1 ||
-      SSL_CTX_set_num_tickets(native, 0) != 1) {
-    return Status::Error("transport.tls", "cannot restrict the TLS context to TLS 1.3");
-  }
-  ctx->use_certificate_chain(asio::buffer(c.cert_pem), ec);
-  if (ec) return Status::Error("transport.tls", "own certificate: " + ec.message());
-  ctx->use_private_key(asio::buffer(c.key_pem), ssl::context::pem, ec);
-  if (ec) return Status::Error("transport.tls", "own private key: " + ec.message());
-  if (SSL_CTX_check_private_key(native) != 1) {
-    return Status::Error("transport.tls", "the private key does not match the certificate");
-  }
-  ctx->add_certificate_authority(asio::buffer(c.ca_pem), ec);
-  if (ec) return Status::Error("transport.tls", "CA certificate: " + ec.message());
-  ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert, ec);
-  if (ec) return Status::Error("transport.tls", "verify mode: " + ec.message());
-  return ctx;
-}
 
 }  // namespace
 
@@ -142,6 +88,9 @@ struct Transport::Impl final : detail::LinkOwner, std::enable_shared_from_this<T
   std::shared_mutex callback_mu;  // exclusive in Stop(): no handler call runs after it
   std::atomic<uint32_t> pending_handshakes{0};
   std::atomic<uint64_t> refused{0}, garbage{0};
+  mutable std::mutex failure_mu;
+  std::string last_failure;  // guarded by failure_mu
+  asio::steady_timer accept_retry{acceptor.get_executor()};
   std::mutex links_mu;
   std::map<Link*, std::weak_ptr<Link>> links;  // every live link, for Stop()
 
@@ -177,7 +126,14 @@ struct Transport::Impl final : detail::LinkOwner, std::enable_shared_from_this<T
         asio::make_strand(io),
         [self = shared_from_this()](const boost::system::error_code& ec, tcp::socket socket) {
           if (self->stopped || ec == asio::error::operation_aborted) return;
-          if (!ec) {
+          if (ec) {  // e.g. out of file descriptors: retry shortly instead of spinning
+            self->accept_retry.expires_after(std::chrono::milliseconds(50));
+            self->accept_retry.async_wait([self](const boost::system::error_code& tec) {
+              if (!tec) self->Accept();
+            });
+            return;
+          }
+          {
             if (self->pending_handshakes.load() >= self->config.max_pending_handshakes) {
               boost::system::error_code ignored;
               socket.close(ignored);
@@ -325,9 +281,11 @@ struct Transport::Impl final : detail::LinkOwner, std::enable_shared_from_this<T
 
   void OnClosed(const std::shared_ptr<Link>& link, bool was_established, Failure failure,
                 const std::string& why) override {
-    (void)why;
-    if (failure == Failure::kRefused) ++refused;
-    if (failure == Failure::kGarbage) ++garbage;
+    if (failure != Failure::kNone) {
+      ++(failure == Failure::kRefused ? refused : garbage);
+      std::lock_guard lock(failure_mu);
+      last_failure = why;
+    }
     {
       std::lock_guard lock(links_mu);
       links.erase(link.get());
@@ -468,6 +426,7 @@ void Transport::Stop() {
   asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
     boost::system::error_code ignored;
     impl->acceptor.close(ignored);
+    impl->accept_retry.cancel();
   });
   for (auto& slot : impl_->slots) {
     asio::post(slot->dial_strand, [s = slot.get(), impl = impl_] {
@@ -546,6 +505,10 @@ TransportStats Transport::Stats() const {
   TransportStats out;
   out.refused_handshakes = impl_->refused;
   out.garbage_disconnects = impl_->garbage;
+  {
+    std::lock_guard lock(impl_->failure_mu);
+    out.last_failure = impl_->last_failure;
+  }
   for (auto& slot : impl_->slots) {
     PeerStats p;
     p.index = slot->config.index;

@@ -73,6 +73,7 @@ struct TransportStats {
   uint64_t refused_handshakes = 0;   // identity or certificate refusals, either direction
   uint64_t garbage_disconnects = 0;  // bad frames, TLS failures, non-TLS input, timeouts
   uint64_t dropped_frames = 0;       // sum of the peers' frames_dropped
+  std::string last_failure;          // reason of the latest refusal or garbage disconnect
   std::vector<PeerStats> peers;      // in configuration order
 };
 
