@@ -106,6 +106,7 @@ void CheckPrivateFile(Section& s, std::string_view key, const std::string& path)
 }
 
 MemberInfo ReadMember(Section& m, size_t position, CryptoSuite& suite) {
+  m.Expect({"index", "name", "role", "markets", "signing_public_key", "tls_key_id", "p2p", "api"});
   MemberInfo info;
   info.index = static_cast<uint32_t>(m.RequiredUint("index", 0, kMaxMembers - 1));
   if (info.index != position) {
@@ -160,6 +161,8 @@ MemberInfo ReadMember(Section& m, size_t position, CryptoSuite& suite) {
 Consortium ReadConsortium(const std::string& path) {
   const toml::table table = config_internal::ParseTomlFile(path);
   Section s(path, table, "");
+  s.Expect({"chain_id", "suite", "province_code", "channel", "genesis_time_ms", "ca_file",
+            "genesis_file", "genesis_certificate_file", "members"});
   Consortium c;
   c.chain_id = s.RequiredString("chain_id");
   if (!PrintableName(c.chain_id, 64) || c.chain_id.find(' ') != std::string::npos) {
@@ -225,6 +228,9 @@ Consortium ReadConsortium(const std::string& path) {
 }
 
 void ReadConsensus(Section& s, ConsensusSettings& c) {
+  s.Expect({"checkpoint_interval", "window", "max_block_batches", "max_block_bytes",
+            "proposal_delay_ms", "request_timeout_ms", "view_change_timeout_ms",
+            "resend_interval_ms"});
   constexpr uint64_t kMinute = 60'000;
   c.checkpoint_interval =
       static_cast<uint32_t>(s.Uint("checkpoint_interval", 1, 1024).value_or(c.checkpoint_interval));
@@ -248,6 +254,7 @@ void ReadConsensus(Section& s, ConsensusSettings& c) {
 }
 
 void ReadMempool(Section& s, MempoolSettings& m) {
+  s.Expect({"max_pending_txs", "batch_max_txs", "batch_delay_ms"});
   m.max_pending_txs =
       static_cast<uint32_t>(s.Uint("max_pending_txs", 1, 100'000'000).value_or(m.max_pending_txs));
   m.batch_max_txs =
@@ -262,6 +269,7 @@ void ReadMempool(Section& s, MempoolSettings& m) {
 Endpoint ReadListen(Section& s, std::string_view key, const Endpoint& fallback) {
   auto sub = s.Table(key);
   if (!sub) return fallback;
+  sub->Expect({"listen"});
   Endpoint ep = sub->EndpointField("listen").value_or(fallback);
   sub->Finish();
   return ep;
@@ -270,6 +278,9 @@ Endpoint ReadListen(Section& s, std::string_view key, const Endpoint& fallback) 
 NodeConfig ReadNodeConfig(const std::string& path) {
   const toml::table table = config_internal::ParseTomlFile(path);
   Section s(path, table, "");
+  s.Expect({"member", "consortium_file", "data_dir", "log_dir", "log_level", "signing_key_file",
+            "tls_cert_file", "tls_key_file", "crl_file", "p2p", "api", "verify_threads", "sync",
+            "consensus", "mempool"});
   NodeConfig n;
   n.member = static_cast<uint32_t>(s.RequiredUint("member", 0, kMaxMembers - 1));
   n.consortium_file = s.ExistingFile("consortium_file");

@@ -1,5 +1,6 @@
 #include "node/config_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -202,6 +203,15 @@ std::string Section::ExistingFile(std::string_view key, std::optional<std::strin
   std::error_code ec;
   if (!fs::is_regular_file(*p, ec)) Fail(key, "config.file", "no such file: " + *p);
   return *p;
+}
+
+void Section::Expect(std::initializer_list<std::string_view> keys) const {
+  for (const auto& [key, value] : *table_) {
+    if (std::find(keys.begin(), keys.end(), key.str()) == keys.end()) {
+      config_internal::Fail(file_, Field(key.str()), "config.unknown_key",
+                            "unknown key (misspelt?); see docs/operations.md");
+    }
+  }
 }
 
 void Section::Finish() const {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
@@ -63,6 +64,10 @@ class Section {
   // Like Path, and the file must exist as a regular file.
   std::string ExistingFile(std::string_view key, std::optional<std::string> fallback = {});
 
+  // Rejects, before anything is read, every key not in `keys` (so a misspelt
+  // optional key is reported as such, not as the missing key it shadows).
+  void Expect(std::initializer_list<std::string_view> keys) const;
+  // Rejects every key no getter asked for.
   void Finish() const;
 
  private:

@@ -1,16 +1,19 @@
 // Loading node.toml and consortium.toml: every bad value is refused with a
 // config.* code and a message naming the file and the field.
 // Scenarios (each edits one line of a freshly initialised consortium):
-//   - node.toml: bad or missing port, unknown key (top level and in a table),
+//   - node.toml: bad or missing port, unknown or misspelt key (top level and in a table),
 //     member outside the consortium, missing key file, key of another member,
 //     key readable by others, wrong types, insane consensus/mempool numbers,
 //     TOML syntax error, an unreadable file.
-//   - consortium.toml: bad suite, bad role, unknown key in a member, members out
-//     of order, no tax bureau, duplicate market, bad tls key id, missing genesis.
+//   - consortium.toml: bad suite, bad role, unknown or misspelt keys (reported
+//     as unknown before anything else), members out of order, no tax bureau,
+//     duplicate market or endpoint, bad tls key id (upper case accepted), key of
+//     the wrong suite, missing genesis or CA file, a CA that is not a certificate.
 //   - endpoints: host:port and [v6]:port accepted; others refused.
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <cctype>
 
 #include "node/config_reader.h"
 #include "node/init.h"
@@ -71,6 +74,14 @@ TEST_CASE("node.toml errors name the field", "[config]") {
   SECTION("unknown key in a table") {
     test::Replace(file, "window =", "windw =");
     ExpectError(LoadNodeConfig(file), "config.unknown_key", file, "consensus.windw");
+  }
+  SECTION("misspelt key in [p2p]") {
+    test::Replace(file, "listen = \"127.0.0.1:7101\"", "lisen = \"127.0.0.1:7101\"");
+    ExpectError(LoadNodeConfig(file), "config.unknown_key", file, "p2p.lisen");
+  }
+  SECTION("misspelt required key") {
+    test::Replace(file, "signing_key_file =", "signing_keyfile =");
+    ExpectError(LoadNodeConfig(file), "config.unknown_key", file, "signing_keyfile");
   }
   SECTION("member outside the consortium") {
     test::Replace(file, "member = 1", "member = 9");
@@ -189,11 +200,30 @@ TEST_CASE("consortium.toml errors name the field", "[config]") {
   }
   SECTION("misspelt required key in a member") {
     test::Replace(file, "name = \"payment-provider-1\"", "nam = \"payment-provider-1\"");
-    ExpectError(LoadConsortium(file), "config.missing", file, "members[1].name");
+    ExpectError(LoadConsortium(file), "config.unknown_key", file, "members[1].nam");
   }
   SECTION("misspelt optional key in a member") {
     test::Replace(file, "markets = [", "market = [");
+    ExpectError(LoadConsortium(file), "config.unknown_key", file, "members[0].market");
+  }
+  SECTION("missing required key in a member") {
+    test::Replace(file, "name = \"payment-provider-1\"", "");
+    ExpectError(LoadConsortium(file), "config.missing", file, "members[1].name");
+  }
+  SECTION("no markets on an operator") {
+    test::Replace(file, "markets = [\"puer-simao\"]", "markets = []");
     ExpectError(LoadConsortium(file), "config.markets", file, "members[0].markets");
+  }
+  SECTION("upper-case TLS key id is accepted") {
+    auto before = LoadConsortium(file);
+    REQUIRE(before.ok());
+    const std::string id = before->members[0].tls_key_id;
+    std::string upper = id;
+    for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    test::Replace(file, id, upper);
+    auto after = LoadConsortium(file);
+    REQUIRE(after.ok());
+    CHECK(after->members[0].tls_key_id == id);
   }
   SECTION("unknown top-level key") {
     test::Replace(file, "channel = \"1\"", "channel = \"1\"\nchanel = \"1\"");
@@ -206,6 +236,11 @@ TEST_CASE("consortium.toml errors name the field", "[config]") {
   SECTION("no tax bureau") {
     test::Replace(file, "role = \"tax_bureau\"", "role = \"reimbursing_org\"");
     ExpectError(LoadConsortium(file), "config.members", file, "members");
+  }
+  SECTION("duplicate market") {
+    test::Replace(file, "role = \"payment_provider\"",
+                  "role = \"market_operator\"\nmarkets = [\"puer-simao\"]");
+    ExpectError(LoadConsortium(file), "config.duplicate", file, "members[1].markets");
   }
   SECTION("a market on a non-operator") {
     test::Replace(file, "name = \"payment-provider-1\"",
