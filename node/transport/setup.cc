@@ -1,7 +1,9 @@
 // Transport set-up: config validation, PEM loading and the TLS 1.3 context (setup.h).
 #include "node/transport/setup.h"
 
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <map>
 
@@ -62,8 +64,16 @@ Result<std::unique_ptr<ssl::context>> MakeTlsContext(const TransportConfig& c) {
   if (SSL_CTX_check_private_key(native) != 1) {
     return Status::Error("transport.tls", "the private key does not match the certificate");
   }
-  ctx->add_certificate_authority(asio::buffer(c.ca_pem), ec);
-  if (ec) return Status::Error("transport.tls", "CA certificate: " + ec.message());
+  // The CA goes into the store by hand so that its lazily cached extension data is computed
+  // here, once, rather than by concurrent handshakes (OpenSSL fills that cache on first use).
+  BIO* bio = BIO_new_mem_buf(c.ca_pem.data(), static_cast<int>(c.ca_pem.size()));
+  X509* ca = bio != nullptr ? PEM_read_bio_X509(bio, nullptr, nullptr, nullptr) : nullptr;
+  BIO_free(bio);
+  const bool ca_ok = ca != nullptr && X509_check_purpose(ca, -1, 0) == 1 &&
+                     X509_STORE_add_cert(SSL_CTX_get_cert_store(native), ca) == 1;
+  X509_free(ca);
+  if (!ca_ok) return Status::Error("transport.tls", "CA certificate: cannot load it");
+  if (X509* own = SSL_CTX_get0_certificate(native); own != nullptr) X509_check_purpose(own, -1, 0);
   ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert, ec);
   if (ec) return Status::Error("transport.tls", "verify mode: " + ec.message());
   return ctx;

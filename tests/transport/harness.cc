@@ -144,7 +144,7 @@ bool ExchangeAll(std::vector<Node*> nodes, const std::string& tag, int rounds) {
   return true;
 }
 
-const PeerStats& PeerOfStats(const TransportStats& s, uint32_t index) {
+PeerStats PeerOfStats(const TransportStats& s, uint32_t index) {
   for (const auto& p : s.peers) {
     if (p.index == index) return p;
   }

@@ -81,6 +81,7 @@ std::unique_ptr<Transport> CreateOrThrow(boost::asio::io_context& io, TransportC
 // Every node sends `rounds` tagged frames to every other node; true once all arrived in order.
 bool ExchangeAll(std::vector<Node*> nodes, const std::string& tag, int rounds = 5);
 
-const PeerStats& PeerOfStats(const TransportStats& s, uint32_t index);
+// By value: callers often pass a temporary Stats().
+PeerStats PeerOfStats(const TransportStats& s, uint32_t index);
 
 }  // namespace fapiao::transport::testing
