@@ -61,7 +61,9 @@ bool ClosedByServer(asio::io_context& io, Stream& stream) {
 }
 
 std::string TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "fapiao-transport-XXXXXX").string();
+  std::string tmpl = (std::filesystem::temp_directory_path() /
+                      ("fapiao-transport-" + std::string(6, 'X')))  // mkdtemp template
+                         .string();
   REQUIRE(mkdtemp(tmpl.data()) != nullptr);
   return tmpl;
 }
