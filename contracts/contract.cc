@@ -20,6 +20,8 @@ std::string_view KindName(uint32_t kind) {
       return "raise_flag";
     case TxKind::kRecordOfficerQuery:
       return "record_officer_query";
+    case TxKind::kHeartbeat:
+      return "heartbeat";
     case TxKind::kRegisterVendor:
       return "register_vendor";
     case TxKind::kUpdateVendor:
@@ -83,6 +85,11 @@ Status Dispatch(TxState& st, const TxEnv& env) {
       return ApplyRaiseFlag(st, env);
     case TxKind::kRecordOfficerQuery:
       return ApplyRecordOfficerQuery(st, env);
+    case TxKind::kHeartbeat:
+      // Liveness probes and consensus benchmarks: ordered, executed exactly
+      // once and receipted like any transaction, with no contract effect.
+      st.Emit("heartbeat", "");
+      return Status::Ok();
     case TxKind::kRegisterVendor:
       return ApplyRegisterVendor(st, env);
     case TxKind::kUpdateVendor:

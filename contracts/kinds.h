@@ -14,6 +14,7 @@ enum class TxKind : uint32_t {
   kSetVendorQuota = 3,         // SetVendorQuota (tax bureau)
   kRaiseFlag = 4,              // RaiseFlag (tax bureau)
   kRecordOfficerQuery = 5,     // RecordOfficerQuery (tax bureau)
+  kHeartbeat = 6,              // any payload (any member): changes no contract state
   kRegisterVendor = 10,        // RegisterVendor (market operator)
   kUpdateVendor = 11,          // UpdateVendor (market operator)
   kSetVendorStatus = 12,       // SetVendorStatus (market operator)

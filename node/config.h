@@ -22,13 +22,13 @@ struct Endpoint {
 
 struct MemberInfo {
   uint32_t index = 0;
-  std::string name;              // also the CN of its TLS certificate
+  std::string name;  // also the CN of its TLS certificate
   pb::Role role = pb::ROLE_UNSPECIFIED;
   std::vector<std::string> markets;
-  std::string signing_key_pem;   // member signing public key (chain suite), PEM
-  std::string tls_key_id;        // SHA-256 hex of its TLS certificate's SubjectPublicKeyInfo
-  Endpoint p2p;                  // where its node listens for peers
-  Endpoint api;                  // where its node serves HTTP
+  std::string signing_key_pem;  // member signing public key (chain suite), PEM
+  std::string tls_key_id;       // SHA-256 hex of its TLS certificate's SubjectPublicKeyInfo
+  Endpoint p2p;                 // where its node listens for peers
+  Endpoint api;                 // where its node serves HTTP
 };
 
 // consortium.toml: who is in the consortium and the chain's fixed settings.
@@ -38,9 +38,9 @@ struct Consortium {
   std::string province_code = "53";
   std::string channel = "1";
   uint64_t genesis_time_ms = 0;
-  std::vector<MemberInfo> members;  // index i at position i
-  std::string ca_pem;               // the consortium CA certificate
-  std::string genesis_file;         // serialized pb::Block of height 0 (absolute path)
+  std::vector<MemberInfo> members;       // index i at position i
+  std::string ca_pem;                    // the consortium CA certificate
+  std::string genesis_file;              // serialized pb::Block of height 0 (absolute path)
   std::string genesis_certificate_file;  // serialized pb::CommitCertificate for it
 
   // The genesis transaction payload implied by this file (deterministic).
@@ -75,11 +75,11 @@ struct NodeConfig {
   std::string signing_key_file;  // member signing private key (chain suite), PEM
   std::string tls_cert_file;
   std::string tls_key_file;
-  std::string crl_file;          // optional; reloadable
+  std::string crl_file;  // optional; reloadable
   Endpoint p2p_listen;
   Endpoint api_listen;
   uint32_t verify_threads = 2;
-  bool sync = true;              // fsync ledger appends and consensus WAL
+  bool sync = true;  // fsync ledger appends and consensus WAL
   ConsensusSettings consensus;
   MempoolSettings mempool;
 };

@@ -109,3 +109,28 @@ TEST_CASE("payment attestation returns the original on a repeat", "[contracts][f
 }
 
 }  // namespace fapiao::contracts::test
+
+namespace fapiao::contracts::test {
+
+TEST_CASE("a heartbeat from any member is accepted once and changes no contract state",
+          "[contracts][heartbeat]") {
+  Chain c;
+  pb::RaiseFlag unused;  // any payload parses: a heartbeat carries opaque bytes
+  MemState before = c.state();
+  for (uint32_t m : {kTax, kOp, kPay, kOrgA}) {
+    pb::Transaction tx = c.Tx(m, TxKind::kHeartbeat, unused);
+    tx.set_payload("probe");
+    REQUIRE(c.Block({tx}) == std::vector<std::string>{"ok"});
+    // The same (member, sequence) again is a duplicate, never executed twice.
+    CHECK(c.Block({tx}) == std::vector<std::string>{"tx.duplicate"});
+  }
+  // Only the exactly-once records were written: no vendor, payment or invoice keys.
+  size_t added = 0;
+  c.state().ScanPrefix(Column::kState, "", [&](ByteView k, ByteView) {
+    if (!before.Get(Column::kState, k)) ++added;
+    return true;
+  });
+  CHECK(added <= 4);
+}
+
+}  // namespace fapiao::contracts::test

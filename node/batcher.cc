@@ -1,0 +1,120 @@
+#include "node/batcher.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+namespace fapiao::node {
+
+namespace {
+constexpr uint64_t kLease = 100000;
+constexpr char kTxSeqKey[] = "node/lease/tx_sequence";
+constexpr char kBatchSeqKey[] = "node/lease/batch_sequence";
+}  // namespace
+
+struct Batcher::Impl {
+  Impl(boost::asio::io_context& io, const Signer& s, const Hasher& h, BlockStore& st,
+       BatcherOptions o, Emit e)
+      : timer(io), signer(s), hasher(h), store(st), options(std::move(o)), emit(std::move(e)) {}
+  boost::asio::steady_timer timer;
+  const Signer& signer;
+  const Hasher& hasher;
+  BlockStore& store;
+  BatcherOptions options;
+  Emit emit;
+  std::mutex mu;
+  std::vector<Bytes> pending;
+  bool timer_armed = false;
+  uint64_t next_tx = 1, tx_lease_end = 0;
+  uint64_t next_batch = 1, batch_lease_end = 0;
+};
+
+Batcher::Batcher(boost::asio::io_context& io, const Signer& signer, const Hasher& hasher,
+                 BlockStore& store, BatcherOptions options, Emit emit)
+    : impl_(
+          std::make_unique<Impl>(io, signer, hasher, store, std::move(options), std::move(emit))) {}
+
+Batcher::~Batcher() = default;
+
+Status Batcher::Open() {
+  std::lock_guard lock(impl_->mu);
+  for (auto [key, next, end] :
+       {std::tuple{kTxSeqKey, &impl_->next_tx, &impl_->tx_lease_end},
+        std::tuple{kBatchSeqKey, &impl_->next_batch, &impl_->batch_lease_end}}) {
+    auto v = impl_->store.GetMeta(key);
+    // Everything below a recorded lease end may have been used: start above it.
+    *next = (v && v->size() == 8) ? ReadU64(*v) + 1 : 1;
+    *end = *next - 1;
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> Batcher::Next(uint64_t& next, uint64_t& lease_end, const char* key) {
+  if (next > lease_end) {
+    Bytes v;
+    AppendU64(v, next + kLease);
+    if (Status s = impl_->store.PutMeta(key, v); !s.ok()) return s;
+    lease_end = next + kLease;
+  }
+  return next++;
+}
+
+Result<Submitted> Batcher::Add(uint32_t kind, Bytes payload) {
+  std::vector<Bytes> ready;
+  uint64_t batch_seq = 0;
+  Submitted out;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto seq = Next(impl_->next_tx, impl_->tx_lease_end, kTxSeqKey);
+    if (!seq.ok()) return seq.status();
+    pb::Transaction tx;
+    tx.set_chain_id(impl_->options.chain_id);
+    tx.set_kind(kind);
+    tx.set_payload(std::move(payload));
+    tx.set_member(impl_->options.member);
+    tx.set_sequence(*seq);
+    Bytes bytes = tx.SerializeAsString();
+    out.tx_id = TxId(impl_->hasher, bytes);
+    out.sequence = *seq;
+    impl_->pending.push_back(std::move(bytes));
+    if (impl_->pending.size() >= impl_->options.max_txs) {
+      auto bs = Next(impl_->next_batch, impl_->batch_lease_end, kBatchSeqKey);
+      if (!bs.ok()) return bs.status();
+      batch_seq = *bs;
+      ready.swap(impl_->pending);
+    } else if (!impl_->timer_armed) {
+      impl_->timer_armed = true;
+      ArmTimer();
+    }
+  }
+  if (!ready.empty()) {
+    impl_->emit(MakeSignedBatch(impl_->hasher, impl_->signer, impl_->options.chain_id,
+                                MemberId{impl_->options.member}, batch_seq, std::move(ready)));
+  }
+  return out;
+}
+
+void Batcher::ArmTimer() {
+  impl_->timer.expires_after(std::chrono::milliseconds(impl_->options.delay_ms));
+  impl_->timer.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    Flush();
+  });
+}
+
+void Batcher::Flush() {
+  std::vector<Bytes> ready;
+  uint64_t batch_seq = 0;
+  {
+    std::lock_guard lock(impl_->mu);
+    impl_->timer_armed = false;
+    if (impl_->pending.empty()) return;
+    auto bs = Next(impl_->next_batch, impl_->batch_lease_end, kBatchSeqKey);
+    if (!bs.ok()) return;  // the pending transactions wait for the next attempt
+    batch_seq = *bs;
+    ready.swap(impl_->pending);
+  }
+  impl_->emit(MakeSignedBatch(impl_->hasher, impl_->signer, impl_->options.chain_id,
+                              MemberId{impl_->options.member}, batch_seq, std::move(ready)));
+}
+
+}  // namespace fapiao::node
