@@ -1,5 +1,6 @@
 #include "tests/node/cluster.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -50,7 +51,9 @@ Cluster::Cluster(uint32_t members, const std::string& crypto)
     : members_(members), pids_(members, 0) {
   const auto pid = static_cast<uint32_t>(::getpid());
   // Ports from the PID keep concurrent test processes apart.
-  p2p_base_ = 20000 + (pid % 1500) * 20;
+  // Below Linux's ephemeral range (32768+), where an outbound connection's
+  // local port could take a listening port away from a restarting node.
+  p2p_base_ = 20000 + (pid % 600) * 20;
   api_base_ = p2p_base_ + 10;
   dir_ =
       (std::filesystem::temp_directory_path() / ("fapiao-cluster-" + std::to_string(pid))).string();

@@ -44,7 +44,8 @@ void Submit(Cluster& c, Load& load, uint32_t batches, uint32_t per_batch,
   for (uint32_t k = 0; k < batches; ++k) {
     if (between) between(k);
     const uint64_t b = load.next_batch++;
-    const uint32_t member = 1 + static_cast<uint32_t>(b % 3);
+    uint32_t member = 1 + static_cast<uint32_t>(b % 3);
+    while (!c.Running(member)) member = 1 + member % 3;  // submit through running members
     std::vector<Bytes> txs;
     for (uint32_t i = 0; i < per_batch; ++i) {
       pb::Transaction tx;
