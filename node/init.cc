@@ -238,10 +238,10 @@ std::pair<pb::Block, pb::CommitCertificate> MakeGenesis(
   tx.set_kind(static_cast<uint32_t>(contracts::TxKind::kGenesis));
   tx.set_payload(c.ToGenesis().SerializeAsString());
   tx.set_member(0);
-  tx.set_sequence(1);
+  tx.set_sequence(0);  // member sequences used by nodes start at 1
   std::vector<Bytes> txs{tx.SerializeAsString()};
   pb::SignedBatch batch =
-      MakeSignedBatch(suite.hasher(), *signers[0], c.chain_id, MemberId{0}, 1, std::move(txs));
+      MakeSignedBatch(suite.hasher(), *signers[0], c.chain_id, MemberId{0}, 0, std::move(txs));
   BlockFields fields;
   fields.chain_id = c.chain_id;
   fields.height = 0;

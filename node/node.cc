@@ -630,7 +630,8 @@ Result<Hash> Node::Submit(uint32_t kind, Bytes payload,
   return sub->tx_id;
 }
 
-Result<std::vector<Hash>> Node::SubmitBatch(const pb::SignedBatch& batch) {
+Result<std::vector<Hash>> Node::SubmitBatch(const pb::SignedBatch& batch,
+                                            std::function<void(Result<TxOutcome>)> done) {
   Impl& d = *impl_;
   auto ref = d.mempool->Admit(batch);
   if (!ref.ok()) return ref.status();
@@ -641,6 +642,17 @@ Result<std::vector<Hash>> Node::SubmitBatch(const pb::SignedBatch& batch) {
     for (const auto& t : batch.transactions()) {
       ids.push_back(TxId(d.suite->hasher(), t));
       d.submitted_at.emplace(ids.back(), now);
+    }
+  }
+  if (done && !ids.empty()) {
+    bool already = false;
+    {
+      std::lock_guard lock(d.waiters_mu);
+      already = d.store->FindTx(ids[0]).has_value();
+      if (!already) d.waiters[ids[0]].push_back(std::move(done));
+    }
+    if (already) {
+      if (auto o = Lookup(ids[0])) done(*o);
     }
   }
   pb::PeerMessage m;
@@ -705,6 +717,9 @@ const NodeConfig& Node::config() const {
 }
 const BlockStore& Node::store() const {
   return *impl_->store;
+}
+const Hasher& Node::hasher() const {
+  return impl_->suite->hasher();
 }
 
 void Node::RegisterMetrics(api::MetricsRegistry& m) {

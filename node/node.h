@@ -73,13 +73,17 @@ class Node {
   Result<Hash> Submit(uint32_t kind, Bytes payload,
                       std::function<void(Result<TxOutcome>)> done = nullptr);
   // Admits a member-signed batch made elsewhere (any member); returns its tx ids.
-  Result<std::vector<Hash>> SubmitBatch(const pb::SignedBatch& batch);
+  // `done`, if given, is called once the batch is executed here (a batch always
+  // executes within one block), with the outcome of its first transaction.
+  Result<std::vector<Hash>> SubmitBatch(const pb::SignedBatch& batch,
+                                        std::function<void(Result<TxOutcome>)> done = nullptr);
   // The outcome of a committed transaction, if committed.
   std::optional<TxOutcome> Lookup(const Hash& tx_id) const;
 
   NodeStatus Snapshot() const;
   const Consortium& consortium() const;
   const NodeConfig& config() const;
+  const Hasher& hasher() const;
   // Read access to the ledger for the query layers (thread-safe reads).
   const BlockStore& store() const;
   // Registers the node's metrics (read at scrape time). Call before Start().

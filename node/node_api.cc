@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/problem.h"
+#include "ledger/core/batch.h"
 #include "ledger/store/block_store.h"
 #include "proto/node.pb.h"
 
@@ -84,21 +85,33 @@ void SubmitTransaction(Node& node, const api::Request& req, api::Responder respo
   }
 }
 
-api::Response SubmitBatch(Node& node, const api::Request& req) {
+void SubmitBatch(Node& node, const api::Request& req, api::Responder respond) {
   pb::SignedBatch batch;
   if (!batch.ParseFromString(req.body)) {
-    return ProblemResponse(
-        MakeProblem(400, "request.malformed_batch", "the body is not a serialized SignedBatch"));
+    return respond(ProblemResponse(
+        MakeProblem(400, "request.malformed_batch", "the body is not a serialized SignedBatch")));
   }
-  auto ids = node.SubmitBatch(batch);
-  if (!ids.ok()) {
-    const std::string& code = ids.status().code();
+  const bool wait = req.Query("wait") == std::optional<std::string_view>("true");
+  auto ids_json = std::make_shared<json>(json::array());
+  std::function<void(Result<TxOutcome>)> done;
+  if (wait) {
+    done = [respond, ids_json](Result<TxOutcome> r) {
+      if (!r.ok()) return respond(ProblemResponse(api::ProblemFromStatus(503, r.status())));
+      respond(JsonResponse(
+          200, json{{"status", "committed"}, {"height", r->height}, {"tx_ids", *ids_json}}));
+    };
+  }
+  // The ids are filled in before the batch can be proposed, hence before `done` runs.
+  std::vector<Hash> ids;
+  for (const auto& t : batch.transactions()) ids.push_back(TxId(node.hasher(), t));
+  for (const Hash& id : ids) ids_json->push_back(id.ToHex());
+  auto r = node.SubmitBatch(batch, std::move(done));
+  if (!r.ok()) {
+    const std::string& code = r.status().code();
     const int status = code == "mempool.full" ? 429 : code == "mempool.duplicate" ? 409 : 422;
-    return ProblemResponse(api::ProblemFromStatus(status, ids.status()));
+    return respond(ProblemResponse(api::ProblemFromStatus(status, r.status())));
   }
-  json list = json::array();
-  for (const Hash& id : *ids) list.push_back(id.ToHex());
-  return JsonResponse(202, json{{"status", "pending"}, {"tx_ids", list}});
+  if (!wait) respond(JsonResponse(202, json{{"status", "pending"}, {"tx_ids", *ids_json}}));
 }
 
 api::Response GetTransaction(const Node& node, const api::Request& req) {
@@ -165,8 +178,9 @@ void AddNodeRoutes(api::Router& router, Node& node) {
   });
   router.Add("GET", "/v1/transactions/{id}",
              [&node](const api::Request& req) { return GetTransaction(node, req); });
-  router.Add(
-      "POST", "/v1/batches", [&node](const api::Request& req) { return SubmitBatch(node, req); },
+  router.AddAsync(
+      "POST", "/v1/batches",
+      [&node](const api::Request& req, api::Responder r) { SubmitBatch(node, req, std::move(r)); },
       api::RouteOptions{32u << 20});
   router.Add("GET", "/v1/blocks/{height}",
              [&node](const api::Request& req) { return GetBlock(node, req); });

@@ -1,0 +1,6 @@
+if(TARGET fapiaod)
+  add_executable(fapiao-node-bench ${CMAKE_CURRENT_LIST_DIR}/node_bench.cc)
+  target_link_libraries(fapiao-node-bench PRIVATE node_lib contracts CLI11::CLI11 Boost::boost Threads::Threads fapiao_options)
+  target_compile_definitions(fapiao-node-bench PRIVATE FAPIAOD_PATH="$<TARGET_FILE:fapiaod>")
+  add_dependencies(fapiao-node-bench fapiaod)
+endif()
