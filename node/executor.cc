@@ -4,6 +4,7 @@
 #include <chrono>
 #include <unordered_set>
 
+#include "contracts/codes.h"
 #include "contracts/executor.h"
 #include "ledger/core/block.h"
 #include "ledger/core/merkle.h"
@@ -239,10 +240,16 @@ Status Executor::Apply(uint64_t height, const pb::Block& block, const Bytes& cer
   ExecutedBlock done;
   for (const auto& [id, loc] : a.txs) done.tx_ids.push_back(id);
   // A transaction already committed (the same bytes proposed again, e.g. a batch
-  // re-forwarded after a view change) keeps its first location and receipt.
+  // re-forwarded after a view change) keeps its first location and receipt. Only
+  // transactions the contracts refused as duplicates can be such repeats.
   std::unordered_set<Hash> seen;
+  size_t position = 0;
   std::erase_if(a.txs, [&](const std::pair<Hash, TxLocation>& t) {
-    return !seen.insert(t.first).second || store_.FindTx(t.first).has_value();
+    const pb::Receipt* r = position < result.receipts.size() ? &result.receipts[position] : nullptr;
+    ++position;
+    if (!seen.insert(t.first).second) return true;
+    return r != nullptr && !r->accepted() && r->code() == contracts::code::kDuplicate &&
+           store_.FindTx(t.first).has_value();
   });
 
   pb::ExecutionRecord rec;
