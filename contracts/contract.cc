@@ -48,6 +48,35 @@ std::string_view KindName(uint32_t kind) {
   return "unknown";
 }
 
+bool KindAllowedForRole(uint32_t kind, int role) {
+  switch (static_cast<TxKind>(kind)) {
+    case TxKind::kGenesis:
+      return false;
+    case TxKind::kSetTaxRules:
+    case TxKind::kSetVendorQuota:
+    case TxKind::kRaiseFlag:
+    case TxKind::kRecordOfficerQuery:
+      return role == pb::TAX_BUREAU;
+    case TxKind::kRegisterVendor:
+    case TxKind::kUpdateVendor:
+    case TxKind::kSetVendorStatus:
+    case TxKind::kIssueInvoice:
+      return role == pb::MARKET_OPERATOR;
+    case TxKind::kAttestPayment:
+      return role == pb::PAYMENT_PROVIDER;
+    case TxKind::kReimbursementMarks:
+      return role == pb::REIMBURSING_ORG;
+    case TxKind::kHeartbeat:
+    case TxKind::kRequestInvoice:
+    case TxKind::kOpenRedLetterForm:
+    case TxKind::kConfirmRedLetterForm:
+    case TxKind::kRejectRedLetterForm:
+    case TxKind::kWithdrawRedLetterForm:
+      return true;
+  }
+  return false;
+}
+
 Status RequireRole(const TxEnv& env, pb::Role role) {
   assert(env.member != nullptr);
   if (env.member->role() != role) {

@@ -30,4 +30,10 @@ enum class TxKind : uint32_t {
 
 std::string_view KindName(uint32_t kind);
 
+// Admission pre-check for the mempool: may a member with `role` submit a
+// transaction of `kind` at all? (The contracts enforce the full rules, scopes
+// included, at execution; this refuses what can only be rejected there:
+// unknown kinds, genesis after height 0, and kinds reserved to another role.)
+bool KindAllowedForRole(uint32_t kind, int role);
+
 }  // namespace fapiao::contracts

@@ -2,6 +2,7 @@
 //   fapiaod init --members 4 --dir DIR [--crypto sm2-sm3] [--force]
 //   fapiaod run --config DIR/node0/node.toml
 //   fapiaod status --config DIR/node0/node.toml
+//   fapiaod keys add|list|revoke --config DIR/node0/node.toml ... (docs/auth.md)
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include <iostream>
 #include <thread>
 
+#include "api/auth/keys_command.h"
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "node/config.h"
@@ -139,7 +141,14 @@ int main(int argc, char** argv) {
   auto* status_cmd = app.add_subcommand("status", "ask a running node how it is");
   status_cmd->add_option("--config", config_path, "node.toml")->required();
 
+  api::auth::KeysCommands keys(app, [](const std::string& config) -> Result<std::string> {
+    auto loaded = node::LoadNodeConfig(config);
+    if (!loaded.ok()) return loaded.status();
+    return loaded->data_dir;
+  });
+
   CLI11_PARSE(app, argc, argv);
+  if (keys.selected()) return keys.Run();
   if (*init_cmd) {
     auto suite = ParseSuite(crypto);
     if (!suite)

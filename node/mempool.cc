@@ -1,14 +1,16 @@
 #include "node/mempool.h"
 
+#include "contracts/kinds.h"
 #include "ledger/core/merkle.h"
 
 namespace fapiao::node {
 
 Mempool::Mempool(const Hasher& hasher, const Verifier& verifier, std::vector<Hash> member_keys,
-                 std::string chain_id, MempoolLimits limits)
+                 std::vector<int> member_roles, std::string chain_id, MempoolLimits limits)
     : hasher_(hasher),
       verifier_(verifier),
       member_keys_(std::move(member_keys)),
+      member_roles_(std::move(member_roles)),
       chain_id_(std::move(chain_id)),
       limits_(limits) {}
 
@@ -31,6 +33,16 @@ Result<consensus::RequestRef> Mempool::Admit(const pb::SignedBatch& batch) {
   if (!verified.ok()) {
     ++rejected_;
     return verified.status();
+  }
+  const uint32_t member = verified->header.member();
+  for (const auto& t : verified->txs) {
+    if (member >= member_roles_.size() ||
+        !contracts::KindAllowedForRole(t.tx.kind(), member_roles_[member])) {
+      ++rejected_;
+      return Status::Error("mempool.role", "member " + std::to_string(member) +
+                                               " may not send transactions of kind " +
+                                               std::to_string(t.tx.kind()));
+    }
   }
   Entry e;
   e.batch = batch;

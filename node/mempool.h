@@ -26,11 +26,13 @@ struct MempoolLimits {
 
 class Mempool {
  public:
+  // member_roles[i]: the pb::Role of member i (admission refuses kinds its role may not send).
   Mempool(const Hasher& hasher, const Verifier& verifier, std::vector<Hash> member_keys,
-          std::string chain_id, MempoolLimits limits);
+          std::vector<int> member_roles, std::string chain_id, MempoolLimits limits);
 
   // Verifies (unless already held) and keeps the batch; returns its request ref.
-  // Codes: batch.* (invalid), mempool.full (back-pressure).
+  // Codes: batch.* (invalid), mempool.role (a kind the member's role may not
+  // send), mempool.duplicate (already executed), mempool.full (back-pressure).
   Result<consensus::RequestRef> Admit(const pb::SignedBatch& batch);
   std::optional<pb::SignedBatch> Get(const Hash& digest) const;
   bool Contains(const Hash& digest) const;
@@ -54,6 +56,7 @@ class Mempool {
   const Hasher& hasher_;
   const Verifier& verifier_;
   const std::vector<Hash> member_keys_;
+  const std::vector<int> member_roles_;
   const std::string chain_id_;
   const MempoolLimits limits_;
   mutable std::mutex mu_;

@@ -20,6 +20,7 @@
 #include "api/metrics.h"
 #include "consensus/core/certificates.h"
 #include "consensus/driver/driver.h"
+#include "contracts/kinds.h"
 #include "ledger/core/block.h"
 #include "ledger/core/merkle.h"
 #include "ledger/store/rocks_store.h"
@@ -130,7 +131,9 @@ struct Node::Impl final : consensus::DriverEnv,
     if (!st.ok()) return st.status();
     store = std::move(*st);
 
-    mempool = std::make_unique<Mempool>(suite->hasher(), suite->verifier(), member_keys,
+    std::vector<int> roles;
+    for (const auto& m : consortium.members) roles.push_back(m.role);
+    mempool = std::make_unique<Mempool>(suite->hasher(), suite->verifier(), member_keys, roles,
                                         consortium.chain_id,
                                         MempoolLimits{config.mempool.max_pending_txs, 200000});
     codec.chain_id = consortium.chain_id;
@@ -603,6 +606,10 @@ Result<Hash> Node::Submit(uint32_t kind, Bytes payload,
   {
     std::lock_guard lock(d.state_mu);
     if (d.halted) return Status::Error("node.halted", "the node halted: " + d.halt_reason);
+  }
+  if (!contracts::KindAllowedForRole(kind, d.consortium.members[d.config.member].role)) {
+    return Status::Error("mempool.role", "this node's member may not send transactions of kind " +
+                                             std::to_string(kind));
   }
   if (d.mempool->Full()) {
     return Status::Error("mempool.full",

@@ -75,7 +75,8 @@ void SubmitTransaction(Node& node, const api::Request& req, api::Responder respo
   }
   auto id = node.Submit(static_cast<uint32_t>(kind), std::move(*payload), done);
   if (!id.ok()) {
-    const int status = id.status().code() == "mempool.full" ? 429 : 503;
+    const std::string& code = id.status().code();
+    const int status = code == "mempool.full" ? 429 : code == "mempool.role" ? 403 : 503;
     return respond(ProblemResponse(api::ProblemFromStatus(status, id.status())));
   }
   if (!wait) {
@@ -108,7 +109,10 @@ void SubmitBatch(Node& node, const api::Request& req, api::Responder respond) {
   auto r = node.SubmitBatch(batch, std::move(done));
   if (!r.ok()) {
     const std::string& code = r.status().code();
-    const int status = code == "mempool.full" ? 429 : code == "mempool.duplicate" ? 409 : 422;
+    const int status = code == "mempool.full"        ? 429
+                       : code == "mempool.duplicate" ? 409
+                       : code == "mempool.role"      ? 403
+                                                     : 422;
     return respond(ProblemResponse(api::ProblemFromStatus(status, r.status())));
   }
   if (!wait) respond(JsonResponse(202, json{{"status", "pending"}, {"tx_ids", *ids_json}}));

@@ -3,6 +3,7 @@
 // reimbursing org -> invoices, per-vendor and per-market per-day totals.
 #include <catch2/catch.hpp>
 
+#include "contracts/codes.h"
 #include "contracts/keys.h"
 #include "tests/contracts/harness.h"
 
@@ -131,6 +132,38 @@ TEST_CASE("a heartbeat from any member is accepted once and changes no contract 
     return true;
   });
   CHECK(added <= 4);
+}
+
+}  // namespace fapiao::contracts::test
+
+namespace fapiao::contracts::test {
+
+TEST_CASE("the mempool's role pre-check agrees with the contracts", "[contracts][roles]") {
+  // Kinds whose handlers check the sender's role first: a member the admission
+  // table refuses is refused by the contract with tx.forbidden_role, and a member
+  // it admits is not refused for its role.
+  const std::vector<std::pair<uint32_t, pb::Role>> members{{kTax, pb::TAX_BUREAU},
+                                                           {kOp, pb::MARKET_OPERATOR},
+                                                           {kPay, pb::PAYMENT_PROVIDER},
+                                                           {kOrgA, pb::REIMBURSING_ORG}};
+  for (TxKind kind : {TxKind::kSetTaxRules, TxKind::kSetVendorQuota, TxKind::kRaiseFlag,
+                      TxKind::kRecordOfficerQuery, TxKind::kUpdateVendor, TxKind::kSetVendorStatus,
+                      TxKind::kAttestPayment, TxKind::kIssueInvoice, TxKind::kReimbursementMarks}) {
+    for (const auto& [member, role] : members) {
+      INFO("kind " << KindName(static_cast<uint32_t>(kind)) << " role " << pb::Role_Name(role));
+      Chain c;
+      pb::RaiseFlag empty;
+      const std::string got = c.Run(c.Tx(member, kind, empty));
+      if (KindAllowedForRole(static_cast<uint32_t>(kind), role)) {
+        CHECK(got != code::kForbidden);
+      } else {
+        CHECK(got == code::kForbidden);
+      }
+    }
+  }
+  CHECK_FALSE(KindAllowedForRole(static_cast<uint32_t>(TxKind::kGenesis), pb::TAX_BUREAU));
+  CHECK_FALSE(KindAllowedForRole(999, pb::TAX_BUREAU));
+  CHECK(KindAllowedForRole(static_cast<uint32_t>(TxKind::kRequestInvoice), pb::PAYMENT_PROVIDER));
 }
 
 }  // namespace fapiao::contracts::test

@@ -214,6 +214,17 @@ TEST_CASE("foreign certificates and garbage are refused while the cluster keeps 
     CHECK(r->status == 200);
     CHECK(r->body.find("\"accepted\":true") != std::string::npos);
   }
+  // Admission refuses what a member's role may never send: a payment provider
+  // (member 1) registering a vendor, and the genesis kind.
+  {
+    auto r = c.Post(1, "/v1/transactions", R"({"kind": 10, "payload_hex": ""})");
+    REQUIRE(r.ok());
+    CHECK(r->status == 403);
+    CHECK(r->body.find("mempool.role") != std::string::npos);
+    r = c.Post(2, "/v1/transactions", R"({"kind": 1, "payload_hex": ""})");
+    REQUIRE(r.ok());
+    CHECK(r->status == 403);
+  }
   Load load;
   Submit(c, load, 5, 20);
   REQUIRE(Cluster::WaitFor(60s, [&] { return AllCommitted(c, 1, load.ids); }));
