@@ -1,5 +1,7 @@
 #include "qr/verification.h"
 
+#include <cassert>
+
 #include "qr/base45.h"
 #include "qr/fields.h"
 
@@ -68,8 +70,9 @@ Result<Bytes> EncodeVerificationBody(const VerificationFields& f) {
 }
 
 Bytes VerificationSigningBytes(std::string_view chain_id, ByteView body) {
+  assert(chain_id.size() <= 255);
   Bytes out(kVerificationDomain);
-  AppendShort(out, chain_id.substr(0, 255));
+  AppendShort(out, chain_id);
   out += body;
   return out;
 }

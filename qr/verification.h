@@ -39,6 +39,7 @@ Hash InvoiceDocumentHash(const Hasher& hasher, ByteView invoice_record);
 // Errors: qr.bad_invoice_number, qr.bad_date, qr.bad_seller_id.
 Result<Bytes> EncodeVerificationBody(const VerificationFields& fields);
 // What the member signs: kVerificationDomain || u8 len || chain id || body.
+// REQUIRES: chain_id.size() <= 255.
 Bytes VerificationSigningBytes(std::string_view chain_id, ByteView body);
 
 // Body + u8 signature length + signature.

@@ -142,7 +142,8 @@ void ExpectEveryFlipFails(Fixture& f, const TxInclusionProof& good) {
   flip_all("block_header", [](TxInclusionProof& p) -> Bytes& { return p.block_header; });
   flip_all("certificate", [](TxInclusionProof& p) -> Bytes& { return p.certificate; });
   auto flip_path = [&](const char* name, auto path) {
-    for (size_t k = 0; k < path(const_cast<TxInclusionProof&>(good)).size(); ++k) {
+    TxInclusionProof copy = good;
+    for (size_t k = 0; k < path(copy).size(); ++k) {
       for (size_t i = 0; i < Hash::kSize; ++i) {
         TxInclusionProof p = good;
         path(p)[k].data()[i] ^= 0x80;
