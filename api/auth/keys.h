@@ -38,6 +38,7 @@ Status ValidateLabel(std::string_view label);
 Result<Principal> Authenticate(const KeyStore& store, std::string_view authorization);
 
 // 401 for the authentication codes, 403 for auth.forbidden, 500 otherwise.
+// REQUIRES: !status.ok()
 int HttpStatusFor(const Status& status);
 
 }  // namespace fapiao::api::auth
