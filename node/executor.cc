@@ -235,8 +235,9 @@ Status Executor::Apply(uint64_t height, const pb::Block& block, const Bytes& cer
     }
   }
   contracts::BlockContext ctx{Height{height}, effective, &hasher_};
-  const contracts::BlockResult result = contracts::ExecuteBlock(store_, txs, ctx);
-  a.writes.Merge(result.writes);
+  contracts::BlockResult result = contracts::ExecuteBlock(store_, txs, ctx);
+  result.writes.Merge(a.writes);  // the few executed-request markers into the large set
+  a.writes = std::move(result.writes);
   ExecutedBlock done;
   for (const auto& [id, loc] : a.txs) done.tx_ids.push_back(id);
   // A transaction already committed (the same bytes proposed again, e.g. a batch
@@ -269,6 +270,7 @@ Status Executor::Apply(uint64_t height, const pb::Block& block, const Bytes& cer
   done.chain_root = chain_root;
   done.effective_time_ms = effective;
   done.receipts.assign(result.receipts.begin(), result.receipts.end());
+  done.batch_digests = digests;
   {
     std::lock_guard lock(mu_);
     tip_ = Tip{height, block_id, chain_root, result.result_root, effective};

@@ -29,6 +29,7 @@ struct ExecutedBlock {
   Hash chain_root;
   uint64_t effective_time_ms = 0;
   std::vector<Hash> tx_ids;
+  std::vector<Hash> batch_digests;
   std::vector<pb::Receipt> receipts;
 };
 
