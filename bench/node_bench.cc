@@ -134,6 +134,8 @@ int main(int argc, char** argv) {
   app.add_option("--batch", batch);
   app.add_option("--concurrency", concurrency);
   app.add_option("--seconds", seconds);
+  std::vector<std::string> settings;
+  app.add_option("--set", settings, "override a node.toml setting on every node, e.g. proposal_delay_ms=5");
   CLI11_PARSE(app, argc, argv);
 
   auto suite_id = ParseSuite(crypto);
@@ -154,6 +156,29 @@ int main(int argc, char** argv) {
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
     std::fprintf(stderr, "init failed, see %s/init.log\n", dir.c_str());
     return 1;
+  }
+  for (const std::string& kv : settings) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos) return 2;
+    const std::string key = kv.substr(0, eq);
+    for (uint32_t i = 0; i < members; ++i) {
+      const std::string path = dir + "/node" + std::to_string(i) + "/node.toml";
+      std::ifstream in(path);
+      std::string text, line;
+      bool found = false;
+      while (std::getline(in, line)) {
+        if (line.rfind(key + " =", 0) == 0) {
+          line = key + " = " + kv.substr(eq + 1);
+          found = true;
+        }
+        text += line + "\n";
+      }
+      if (!found) {
+        std::fprintf(stderr, "no setting %s in node.toml\n", key.c_str());
+        return 2;
+      }
+      std::ofstream(path) << text;
+    }
   }
   std::vector<pid_t> pids;
   for (uint32_t i = 0; i < members; ++i) {
