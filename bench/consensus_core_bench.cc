@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "bench/machine.h"
 
 #include "consensus/core/replica.h"
 #include "consensus/sim/fast_hasher.h"
@@ -22,14 +23,7 @@ using namespace fapiao;
 using namespace fapiao::consensus;
 using Clock = std::chrono::steady_clock;
 
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
+using bench::CpuModel;
 
 struct BenchResult {
   double ns_per_request = 0;

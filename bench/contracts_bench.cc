@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "bench/machine.h"
 
 #include "contracts/executor.h"
 #include "contracts/kinds.h"
@@ -33,14 +34,7 @@ namespace {
 constexpr const char* kChain = "bench";
 constexpr uint64_t kStartMs = 1795140000000ULL;
 
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
+using bench::CpuModel;
 
 // Where executed blocks go: the seam that lets any StateView-backed store plug in.
 class Backend {

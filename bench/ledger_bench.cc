@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "bench/machine.h"
 
 #include "ledger/core/merkle.h"
 #include "ledger/store/rocks_store.h"
@@ -25,19 +26,13 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
+using bench::CpuModel;
 
 // verify/s reported by `openssl speed` for the suite's algorithm, or 0.
 double OpensslVerifyPerSecond(SuiteId id, int seconds) {
   const std::string alg = id == SuiteId::kSm2Sm3 ? "sm2" : "ed25519";
-  const std::string cmd = "openssl speed -seconds " + std::to_string(seconds) + " " + alg + " 2>/dev/null";
+  const std::string cmd =
+      "openssl speed -seconds " + std::to_string(seconds) + " " + alg + " 2>/dev/null";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (p == nullptr) return 0;
   char line[512];
@@ -47,8 +42,8 @@ double OpensslVerifyPerSecond(SuiteId id, int seconds) {
     if (std::strstr(line, tag) == nullptr || std::strstr(line, "bits") == nullptr) continue;
     double sign_s = 0, verify_s = 0, sign_per = 0, verify_per = 0;
     const char* nums = std::strchr(line, ')');
-    if (nums != nullptr && std::sscanf(nums + 1, " %lfs %lfs %lf %lf", &sign_s, &verify_s, &sign_per,
-                                       &verify_per) == 4) {
+    if (nums != nullptr && std::sscanf(nums + 1, " %lfs %lfs %lf %lf", &sign_s, &verify_s,
+                                       &sign_per, &verify_per) == 4) {
       verify = verify_per;
     }
   }
@@ -104,7 +99,8 @@ void BenchMerkle() {
   for (SuiteId id : {SuiteId::kEd25519Sha256, SuiteId::kSm2Sm3}) {
     auto suite = CryptoSuite::Create(id);
     std::vector<Bytes> txs;
-    for (int i = 0; i < 10000; ++i) txs.push_back(std::string(256, static_cast<char>('a' + i % 26)) + std::to_string(i));
+    for (int i = 0; i < 10000; ++i)
+      txs.push_back(std::string(256, static_cast<char>('a' + i % 26)) + std::to_string(i));
     std::vector<double> ms;
     for (int rep = 0; rep < 7; ++rep) {
       const auto a = Clock::now();
@@ -139,10 +135,11 @@ void BenchStore(const std::string& dir, uint64_t blocks) {
   const double secs = Seconds(a, Clock::now());
   (void)(*store)->Close();
   const double per_block = static_cast<double>(blocks) / secs;
-  std::printf("store (fsync on) appends of 1,000-transaction blocks: %.0f blocks/s = %.0f transactions/s"
-              " (%llu blocks, %.1f KiB per block)\n",
-              per_block, per_block * 1000, static_cast<unsigned long long>(blocks),
-              static_cast<double>(appends[1].block_bytes.size()) / 1024.0);
+  std::printf(
+      "store (fsync on) appends of 1,000-transaction blocks: %.0f blocks/s = %.0f transactions/s"
+      " (%llu blocks, %.1f KiB per block)\n",
+      per_block, per_block * 1000, static_cast<unsigned long long>(blocks),
+      static_cast<double>(appends[1].block_bytes.size()) / 1024.0);
   std::filesystem::remove_all(dir);
 }
 

@@ -1,6 +1,5 @@
-if(TARGET fapiaod)
+if(TARGET node_cluster)
   add_executable(fapiao-node-bench ${CMAKE_CURRENT_LIST_DIR}/node_bench.cc)
-  target_link_libraries(fapiao-node-bench PRIVATE node_lib contracts CLI11::CLI11 Boost::boost Threads::Threads fapiao_options)
-  target_compile_definitions(fapiao-node-bench PRIVATE FAPIAOD_PATH="$<TARGET_FILE:fapiaod>")
+  target_link_libraries(fapiao-node-bench PRIVATE node_cluster node_lib contracts CLI11::CLI11 Boost::boost Threads::Threads fapiao_options)
   add_dependencies(fapiao-node-bench fapiaod)
 endif()

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "bench/machine.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -33,6 +34,7 @@
 #include "node/http_get.h"
 #include "node/transport/pki.h"
 #include "proto/contracts.pb.h"
+#include "tests/node/cluster.h"
 
 extern char** environ;
 
@@ -44,14 +46,7 @@ namespace http = beast::http;
 using tcp = boost::asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
+using bench::CpuModel;
 
 double CpuSeconds(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
@@ -72,21 +67,6 @@ double SelfCpuSeconds() {
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) return -1;
-  posix_spawn_file_actions_destroy(&fa);
-  return pid;
 }
 
 // One keep-alive connection.
@@ -125,38 +105,24 @@ std::string Uscc(uint32_t serial) {
 
 int main(int argc, char** argv) {
   CLI::App app{"fapiao-node-bench: a local consortium under member-signed batch load"};
-  std::string fapiaod = FAPIAOD_PATH, crypto = "ed25519-sha256", kind = "heartbeat";
+  std::string crypto = "ed25519-sha256", kind = "heartbeat";
   uint32_t batch = 100, concurrency = 8, members = 4;
   double seconds = 10;
-  app.add_option("--fapiaod", fapiaod);
   app.add_option("--crypto", crypto);
   app.add_option("--kind", kind)->check(CLI::IsMember({"heartbeat", "attest"}));
   app.add_option("--batch", batch);
   app.add_option("--concurrency", concurrency);
   app.add_option("--seconds", seconds);
   std::vector<std::string> settings;
-  app.add_option("--set", settings, "override a node.toml setting on every node, e.g. proposal_delay_ms=5");
+  app.add_option("--set", settings,
+                 "override a node.toml setting on every node, e.g. proposal_delay_ms=5");
   CLI11_PARSE(app, argc, argv);
 
   auto suite_id = ParseSuite(crypto);
   if (!suite_id) return 2;
   auto suite = CryptoSuite::Create(*suite_id);
-  const uint32_t base = 20000 + static_cast<uint32_t>(getpid() % 600) * 20 + 5;
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / ("fapiao-bench-" + std::to_string(getpid())))
-          .string();
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  pid_t init = Spawn(
-      {fapiaod, "init", "--members", std::to_string(members), "--dir", dir, "--crypto", crypto,
-       "--p2p-base-port", std::to_string(base), "--api-base-port", std::to_string(base + 10)},
-      dir + "/init.log");
-  int st = 0;
-  waitpid(init, &st, 0);
-  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-    std::fprintf(stderr, "init failed, see %s/init.log\n", dir.c_str());
-    return 1;
-  }
+  testing::Cluster cluster(members, crypto);  // fapiaod init into a temporary folder
+  const std::string dir = cluster.dir();
   for (const std::string& kv : settings) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos) return 2;
@@ -180,20 +146,16 @@ int main(int argc, char** argv) {
       std::ofstream(path) << text;
     }
   }
+  for (uint32_t i = 0; i < members; ++i) cluster.Start(i);
+  auto api = [&](uint32_t i) { return cluster.api_port(i); };
+  testing::Cluster::WaitFor(std::chrono::seconds(30), [&] {
+    for (uint32_t i = 0; i < members; ++i) {
+      if (!cluster.Height(i)) return false;
+    }
+    return true;
+  });
   std::vector<pid_t> pids;
-  for (uint32_t i = 0; i < members; ++i) {
-    pids.push_back(
-        Spawn({fapiaod, "run", "--config", dir + "/node" + std::to_string(i) + "/node.toml"},
-              dir + "/node" + std::to_string(i) + ".log"));
-  }
-  auto api = [&](uint32_t i) { return static_cast<uint16_t>(base + 10 + i); };
-  for (int tries = 0; tries < 300; ++tries) {
-    bool up = true;
-    for (uint32_t i = 0; i < members; ++i)
-      up = up && node::HttpCall("127.0.0.1", api(i), "GET", "/v1/status").ok();
-    if (up) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  for (uint32_t i = 0; i < members; ++i) pids.push_back(cluster.pid(i));
   std::vector<std::unique_ptr<Signer>> signers;
   for (uint32_t m = 0; m < members; ++m) {
     auto pem = transport::ReadTextFile(dir + "/node" + std::to_string(m) + "/signing.key");
@@ -299,9 +261,7 @@ int main(int argc, char** argv) {
   double node_cpu = 0;
   for (size_t i = 0; i < pids.size(); ++i) node_cpu += CpuSeconds(pids[i]) - node_cpu0[i];
   const double self_cpu = SelfCpuSeconds() - self_cpu0;
-  for (pid_t p : pids) kill(p, SIGTERM);
-  for (pid_t p : pids) waitpid(p, &st, 0);
-  std::filesystem::remove_all(dir);
+  for (uint32_t i = 0; i < members; ++i) cluster.Terminate(i);
 
   std::sort(latencies.begin(), latencies.end());
   auto pct = [&](double q) {

@@ -4,15 +4,12 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <cstring>
+
+#include "ledger/core/bytes.h"
+
 namespace fapiao::api::auth {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool IsLowerHex(std::string_view s) {
   for (char c : s) {
@@ -32,24 +29,13 @@ Status OpenSslRandomBytes(std::span<uint8_t> out) {
 }
 
 std::string ToHex(std::span<const uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0x0f]);
-  }
-  return out;
+  return fapiao::ToHex(ByteView(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 bool FromHex(std::string_view hex, std::span<uint8_t> out) {
-  if (hex.size() != out.size() * 2) return false;
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = HexValue(hex[2 * i]);
-    const int lo = HexValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<uint8_t>(hi * 16 + lo);
-  }
+  const auto raw = fapiao::FromHex(hex);
+  if (!raw || raw->size() != out.size()) return false;
+  std::memcpy(out.data(), raw->data(), out.size());
   return true;
 }
 

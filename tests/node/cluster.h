@@ -34,6 +34,7 @@ class Cluster {
   void Terminate(uint32_t i);  // SIGTERM, waits for exit
   void Wipe(uint32_t i);       // removes the node's data folder (node must be stopped)
   bool Running(uint32_t i) const;
+  pid_t pid(uint32_t i) const { return pids_[i]; }
 
   Result<node::HttpReply> Get(uint32_t i, const std::string& target) const;
   Result<node::HttpReply> Post(uint32_t i, const std::string& target, const std::string& body,
