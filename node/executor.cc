@@ -160,7 +160,11 @@ std::optional<pb::Block> Executor::Assemble(const consensus::act::Execute& e) {
     if (it != provided_.end()) {
       pb::Block b = std::move(it->second);
       provided_.erase(provided_.begin(), std::next(it));
-      return b;
+      // Only the block the consortium committed: a fetched copy must be named by
+      // the committed digest (a null block has neither header digest nor batches).
+      const bool matches = e.block.header.empty() ? b.batches_size() == 0
+                                                  : BlockId(hasher_, b.header()) == e.cert.digest;
+      if (matches) return b;
     }
   }
   pb::Block block;

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <bit>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -411,7 +412,12 @@ struct Node::Impl final : consensus::DriverEnv,
       }
       const bool null_block = block.batches_size() == 0 && cert.block_id() == null_digest.view();
       auto core_cert = consensus::FromLedgerCert(codec, cert);
-      if (!core_cert.ok() || core_cert->commits.size() < consensus::Quorum(codec.n)) {
+      uint64_t voters = 0;  // distinct members (n <= 64)
+      if (core_cert.ok()) {
+        for (const auto& v : core_cert->commits) voters |= uint64_t{1} << v.sender;
+      }
+      if (!core_cert.ok() ||
+          static_cast<uint32_t>(std::popcount(voters)) < consensus::Quorum(codec.n)) {
         bad_fetch.fetch_add(1, std::memory_order_relaxed);
         return;
       }
