@@ -1,0 +1,54 @@
+// The ports the merchant routes see (STYLE.md: the api layer sees only the
+// query/submit interfaces it declares): committed contract state, a
+// transaction submitter, and the identity of the node serving the request.
+// The node implements them (node/merchant_ports.h); tests fake them.
+// Implementations must be callable from any HTTP thread concurrently.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ledger/core/bytes.h"
+#include "ledger/core/state.h"
+#include "ledger/core/status.h"
+#include "proto/contracts.pb.h"
+
+namespace fapiao::api::merchant {
+
+// Committed contract state (Column::kState / kIndex) and the height it is at.
+class CommittedState {
+ public:
+  virtual ~CommittedState() = default;
+  virtual const StateView& view() const = 0;
+  virtual uint64_t height() const = 0;
+};
+
+// What happened to a submitted transaction once it was executed.
+struct SubmitOutcome {
+  std::string tx_id;  // hex
+  uint64_t height = 0;
+  bool accepted = false;
+  std::string code;  // the contract's rejection code when !accepted
+  std::vector<std::string> events;
+};
+
+class Submitter {
+ public:
+  using Done = std::function<void(Result<SubmitOutcome>)>;
+  virtual ~Submitter() = default;
+  // Signs `payload` as this node's member and calls `done` exactly once, from
+  // any thread: with the outcome after execution, or with an error
+  // (mempool.full, node.halted, ...) when it was not admitted or never ran.
+  virtual void Submit(uint32_t kind, Bytes payload, Done done) = 0;
+};
+
+struct NodeIdentity {
+  uint32_t member = 0;
+  pb::Role role = pb::ROLE_UNSPECIFIED;
+  std::string chain_id;
+  std::string public_base_url;  // "http://host:port", no trailing slash
+};
+
+}  // namespace fapiao::api::merchant
