@@ -1,0 +1,159 @@
+#include "tests/merchant/fixture.h"
+
+#include <catch2/catch.hpp>
+
+#include "api/auth/keys.h"
+#include "contracts/executor.h"
+
+namespace fapiao::api::merchant::test {
+
+namespace http = boost::beast::http;
+using nlohmann::json;
+
+class World::State final : public CommittedState {
+ public:
+  State(std::mutex& mu, contracts::test::Chain& chain, uint64_t& height)
+      : mu_(mu), chain_(chain), height_(height) {}
+  const StateView& view() const override { return chain_.state(); }
+  uint64_t height() const override {
+    std::lock_guard lock(mu_);
+    return height_;
+  }
+
+ private:
+  std::mutex& mu_;
+  contracts::test::Chain& chain_;
+  uint64_t& height_;
+};
+
+class World::FakeSubmitter final : public Submitter {
+ public:
+  FakeSubmitter(World& world, uint32_t member) : w_(world), member_(member) {}
+  void Submit(uint32_t kind, Bytes payload, Done done) override {
+    SubmitOutcome out;
+    {
+      std::lock_guard lock(w_.mu_);
+      ++w_.submits_;
+      pb::Transaction tx;
+      tx.set_chain_id(contracts::test::kChain);
+      tx.set_kind(kind);
+      tx.set_payload(std::move(payload));
+      tx.set_member(member_);
+      tx.set_sequence(++sequence_);
+      const uint64_t height = ++w_.height_;
+      w_.chain_.Advance(1000);
+      contracts::BlockContext ctx{Height{height}, w_.chain_.now(), &w_.chain_.hasher()};
+      contracts::BlockResult res =
+          contracts::ExecuteBlock(w_.chain_.state(), std::span<const pb::Transaction>(&tx, 1), ctx);
+      w_.chain_.state().Apply(res.writes);
+      const pb::Receipt& r = res.receipts.at(0);
+      out.tx_id = "tx" + std::to_string(height);
+      out.height = height;
+      out.accepted = r.accepted();
+      out.code = r.code();
+      out.events.assign(r.events().begin(), r.events().end());
+    }
+    done(std::move(out));
+  }
+
+ private:
+  World& w_;
+  uint32_t member_;
+  uint64_t sequence_ = 0;
+};
+
+struct World::Node {
+  FakeSubmitter submitter;
+  std::unique_ptr<api::testing::ServerFixture> server;
+};
+
+World::World() {
+  claims_ = std::make_unique<ClaimTokens>(Bytes(kClaimSecretBytes, 'k'), chain_.hasher());
+  state_ = std::make_unique<State>(mu_, chain_, height_);
+  const std::vector<std::tuple<std::string, auth::Role, std::string>> keys = {
+      {"vendor", auth::Role::kVendor, "v-1"},
+      {"vendor_other", auth::Role::kVendor, "v-2"},
+      {"operator", auth::Role::kMarketOperator, "M1"},
+      {"operator_other", auth::Role::kMarketOperator, "M2"},
+      {"provider", auth::Role::kPaymentProvider, "2"},
+      {"provider_other", auth::Role::kPaymentProvider, "6"},
+      {"reimburser", auth::Role::kReimbursingOrg, "org-a"},
+      {"tax", auth::Role::kTaxOfficer, "officer-7"},
+  };
+  for (const auto& [name, role, scope] : keys) {
+    auto issued = auth::IssueKey(keys_, role, scope, name, 1);
+    REQUIRE(issued.ok());
+    tokens_[name] = issued->token;
+  }
+  for (uint32_t member : {kOpNode, kPayNode}) {
+    auto node = std::unique_ptr<Node>(new Node{FakeSubmitter(*this, member), nullptr});
+    Router router;
+    AddMerchantRoutes(
+        router,
+        {state_.get(), &node->submitter, &keys_, claims_.get(),
+         NodeIdentity{member, member == kOpNode ? pb::MARKET_OPERATOR : pb::PAYMENT_PROVIDER,
+                      contracts::test::kChain, "https://node.example"}});
+    node->server = std::make_unique<api::testing::ServerFixture>(std::move(router));
+    nodes_[member] = std::move(node);
+  }
+}
+
+World::~World() = default;
+
+const std::vector<std::string>& World::KeyNames() {
+  static const std::vector<std::string> names = {"vendor",         "vendor_other", "operator",
+                                                 "operator_other", "provider",     "provider_other",
+                                                 "reimburser",     "tax"};
+  return names;
+}
+
+Reply World::Call(uint32_t member, http::verb method, const std::string& target,
+                  const std::string& body, const std::string& token,
+                  const std::string& content_type) {
+  api::testing::TestClient client(nodes_.at(member)->server->port());
+  auto req = api::testing::MakeRequest(method, target, body, content_type);
+  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  REQUIRE_FALSE(client.Send(std::move(req)));
+  api::testing::ClientResponse res;
+  REQUIRE_FALSE(client.Read(res));
+  Reply r;
+  r.status = static_cast<int>(res.result_int());
+  r.content_type = std::string(res[http::field::content_type]);
+  r.www_authenticate = std::string(res[http::field::www_authenticate]);
+  r.body = json::parse(res.body(), nullptr, false);
+  return r;
+}
+
+std::map<std::pair<int, std::string>, std::string> World::Snapshot() {
+  std::lock_guard lock(mu_);
+  std::map<std::pair<int, std::string>, std::string> out;
+  for (Column col : {Column::kState, Column::kIndex}) {
+    chain_.state().ScanPrefix(col, "", [&](ByteView k, ByteView v) {
+      out[{static_cast<int>(col), std::string(k)}] = std::string(v);
+      return true;
+    });
+  }
+  return out;
+}
+
+json VendorBody(const std::string& id, const std::string& market) {
+  return json{{"vendor_id", id},
+              {"name", "Stall " + id},
+              {"taxpayer_id", {{"kind", "uscc"}, {"value", contracts::test::MakeUscc(1234567)}}},
+              {"market", market},
+              {"stall", "A-12"},
+              {"taxpayer_type", "small_scale"},
+              {"defaults",
+               {{{"item_class", "vegetables"},
+                 {"treatment", {{"treatment", "exempt"}, {"policy_code", "VEG-RETAIL"}}}}}}};
+}
+
+json PaymentBody(const std::string& reference, int64_t fen) {
+  return json{{"vendor_id", "v-1"},
+              {"amount_fen", fen},
+              {"paid_at", "2026-11-20T09:59:00+08:00"},
+              {"reference", reference},
+              {"items", {{{"name", "tomatoes"}, {"quantity", "2.5"}, {"amount_fen", fen}}}}};
+}
+
+}  // namespace fapiao::api::merchant::test

@@ -1,0 +1,74 @@
+// Test fixture for the merchant routes: one contract chain (MemState with the
+// standard genesis of tests/contracts/harness.h) shared by two in-process
+// nodes on 127.0.0.1:0 — the market operator's (member 1) and the payment
+// provider's (member 2) — whose fake submitters execute each transaction in
+// its own block with contracts::ExecuteBlock. Keys per role in a MemoryKeyStore.
+// Requests are made from the test thread; the fakes lock the shared chain.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/auth/key_store.h"
+#include "api/merchant/merchant_api.h"
+#include "tests/api/test_client.h"
+#include "tests/contracts/harness.h"
+
+namespace fapiao::api::merchant::test {
+
+struct Reply {
+  int status = 0;
+  nlohmann::json body;
+  std::string content_type;
+  std::string www_authenticate;
+};
+
+class World {
+ public:
+  World();
+  ~World();
+
+  // Keys: "vendor" (v-1), "vendor_other" (v-2), "operator" (M1), "operator_other" (M2),
+  // "provider" (2), "provider_other" (6), "reimburser" (org-a), "tax" (officer-7).
+  const std::string& Token(const std::string& name) const { return tokens_.at(name); }
+  static const std::vector<std::string>& KeyNames();
+
+  // member 1 (operator of M1) or 2 (payment provider).
+  Reply Call(uint32_t member, boost::beast::http::verb method, const std::string& target,
+             const std::string& body, const std::string& token,
+             const std::string& content_type = "application/json");
+  // A copy of all committed state (both columns), to compare before/after.
+  std::map<std::pair<int, std::string>, std::string> Snapshot();
+  uint64_t submits() const { return submits_; }
+  const ClaimTokens& claims() const { return *claims_; }
+  Bytes ClaimHash(const std::string& token) const { return claims_->HashOf(token); }
+
+ private:
+  class State;
+  class FakeSubmitter;
+  struct Node;
+  std::mutex mu_;
+  contracts::test::Chain chain_;
+  uint64_t height_ = 100;
+  std::atomic<uint64_t> submits_{0};
+  auth::MemoryKeyStore keys_;
+  std::map<std::string, std::string> tokens_;
+  std::unique_ptr<ClaimTokens> claims_;
+  std::unique_ptr<State> state_;
+  std::map<uint32_t, std::unique_ptr<Node>> nodes_;
+};
+
+// A valid vendor registration body for `id` in `market`.
+nlohmann::json VendorBody(const std::string& id, const std::string& market = "M1");
+// A valid payment body to vendor v-1.
+nlohmann::json PaymentBody(const std::string& reference, int64_t fen = 1250);
+
+inline constexpr uint32_t kOpNode = contracts::test::kOp;
+inline constexpr uint32_t kPayNode = contracts::test::kPay;
+
+}  // namespace fapiao::api::merchant::test
