@@ -14,12 +14,15 @@
 #include <iostream>
 #include <thread>
 
+#include "api/auth/file_key_store.h"
 #include "api/auth/keys_command.h"
 #include "api/http_server.h"
+#include "api/merchant/merchant_api.h"
 #include "api/metrics.h"
 #include "node/config.h"
 #include "node/http_get.h"
 #include "node/init.h"
+#include "node/merchant_ports.h"
 #include "node/node.h"
 #include "node/node_api.h"
 
@@ -55,6 +58,15 @@ int RunNode(const std::string& config_path, unsigned io_threads) {
   nd.RegisterMetrics(metrics);
   api::Router router;
   node::AddNodeRoutes(router, nd);
+  auto keys = api::auth::FileKeyStore::Open(config->data_dir + "/api-keys.json");
+  if (!keys.ok()) return Fail(keys.status());
+  auto claim_secret = node::LoadOrCreateClaimSecret(config->data_dir + "/claim-secret");
+  if (!claim_secret.ok()) return Fail(claim_secret.status());
+  const api::merchant::ClaimTokens claims(*claim_secret, nd.hasher());
+  node::NodeCommittedState committed(nd);
+  node::NodeSubmitter submitter(nd);
+  api::merchant::AddMerchantRoutes(
+      router, {&committed, &submitter, keys->get(), &claims, node::MerchantIdentity(nd)});
   boost::asio::io_context http_io;
   api::ServerOptions so;
   so.host = config->api_listen.host;
