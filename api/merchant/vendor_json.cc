@@ -74,6 +74,47 @@ std::string NameOf(const std::pair<const char*, E> (&table)[N], E value) {
 
 }  // namespace
 
+std::span<const FieldSpec> TaxpayerIdSpec() {
+  return kTaxpayerId;
+}
+std::span<const FieldSpec> TreatmentSpec() {
+  return kTreatment;
+}
+
+std::optional<Problem> FillTaxpayerId(const json& value, const std::string& ptr,
+                                      pb::TaxpayerId& out) {
+  auto kind = Lookup(kKinds, value["kind"].get<std::string>());
+  if (!kind) {
+    return Invalid(ptr + "/kind",
+                   "must be uscc, resident_id, legacy_15, digits_20, temporary or foreign");
+  }
+  out.set_kind(*kind);
+  out.set_value(value["value"].get<std::string>());
+  return std::nullopt;
+}
+
+std::optional<Problem> FillTreatment(const json& value, const std::string& ptr,
+                                     pb::TaxTreatment& out) {
+  auto treatment = Lookup(kTreatments, value["treatment"].get<std::string>());
+  if (!treatment) {
+    return Invalid(ptr + "/treatment", "must be taxable, exempt, zero or not_subject");
+  }
+  out.set_treatment(*treatment);
+  out.set_rate_bp(value.value("rate_bp", int64_t{0}));
+  out.set_policy_code(value.value("policy_code", std::string()));
+  return std::nullopt;
+}
+
+json TaxpayerIdJson(const pb::TaxpayerId& id) {
+  return json{{"kind", NameOf(kKinds, id.kind())}, {"value", id.value()}};
+}
+
+json TreatmentJson(const pb::TaxTreatment& t) {
+  json tr{{"treatment", NameOf(kTreatments, t.treatment())}, {"rate_bp", t.rate_bp()}};
+  if (!t.policy_code().empty()) tr["policy_code"] = t.policy_code();
+  return tr;
+}
+
 std::span<const FieldSpec> RegisterVendorSpec() {
   return kRegister;
 }
@@ -91,13 +132,7 @@ std::optional<Problem> FillVendorInfo(const json& body, pb::VendorInfo& info) {
   }
   if (body.contains("taxpayer_id")) {
     const json& t = body["taxpayer_id"];
-    auto kind = Lookup(kKinds, t["kind"].get<std::string>());
-    if (!kind) {
-      return Invalid("/taxpayer_id/kind",
-                     "must be uscc, resident_id, legacy_15, digits_20, temporary or foreign");
-    }
-    info.mutable_taxpayer_id()->set_kind(*kind);
-    info.mutable_taxpayer_id()->set_value(t["value"].get<std::string>());
+    if (auto p = FillTaxpayerId(t, "/taxpayer_id", *info.mutable_taxpayer_id())) return p;
   }
   if (body.contains("taxpayer_type")) {
     auto type = Lookup(kTypes, body["taxpayer_type"].get<std::string>());
@@ -111,17 +146,12 @@ std::optional<Problem> FillVendorInfo(const json& body, pb::VendorInfo& info) {
     for (size_t i = 0; i < defaults.size(); ++i) {
       const std::string ptr = "/defaults/" + std::to_string(i);
       if (auto p = CheckJsonObject(defaults[i], kDefault, ptr)) return p;
-      const json& tr = defaults[i]["treatment"];
-      auto treatment = Lookup(kTreatments, tr["treatment"].get<std::string>());
-      if (!treatment) {
-        return Invalid(ptr + "/treatment/treatment",
-                       "must be taxable, exempt, zero or not_subject");
-      }
       auto* d = info.add_defaults();
       d->set_item_class(defaults[i]["item_class"].get<std::string>());
-      d->mutable_treatment()->set_treatment(*treatment);
-      d->mutable_treatment()->set_rate_bp(tr.value("rate_bp", int64_t{0}));
-      d->mutable_treatment()->set_policy_code(tr.value("policy_code", std::string()));
+      if (auto p = FillTreatment(defaults[i]["treatment"], ptr + "/treatment",
+                                 *d->mutable_treatment())) {
+        return p;
+      }
     }
   }
   return std::nullopt;
@@ -131,16 +161,12 @@ json VendorJson(const pb::Vendor& v) {
   const auto& info = v.info();
   json defaults = json::array();
   for (const auto& d : info.defaults()) {
-    json tr{{"treatment", NameOf(kTreatments, d.treatment().treatment())},
-            {"rate_bp", d.treatment().rate_bp()}};
-    if (!d.treatment().policy_code().empty()) tr["policy_code"] = d.treatment().policy_code();
-    defaults.push_back({{"item_class", d.item_class()}, {"treatment", tr}});
+    defaults.push_back(
+        {{"item_class", d.item_class()}, {"treatment", TreatmentJson(d.treatment())}});
   }
   json j{{"vendor_id", info.vendor_id()},
          {"name", info.name()},
-         {"taxpayer_id",
-          {{"kind", NameOf(kKinds, info.taxpayer_id().kind())},
-           {"value", info.taxpayer_id().value()}}},
+         {"taxpayer_id", TaxpayerIdJson(info.taxpayer_id())},
          {"market", info.market()},
          {"stall", info.stall()},
          {"taxpayer_type", NameOf(kTypes, info.taxpayer_type())},
