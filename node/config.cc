@@ -386,6 +386,14 @@ pb::Genesis Consortium::ToGenesis() const {
   return g;
 }
 
+qr::TrustAnchors TrustAnchorsOf(const Consortium& c) {
+  qr::TrustAnchors a{c.chain_id, c.suite, {}};
+  for (const MemberInfo& m : c.members) {
+    a.members.push_back({m.name, m.role == pb::MARKET_OPERATOR, m.signing_key_pem});
+  }
+  return a;
+}
+
 Result<Consortium> LoadConsortium(const std::string& path) {
   try {
     return ReadConsortium(path);

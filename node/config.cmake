@@ -6,5 +6,5 @@ add_library(node_config STATIC
   ${CMAKE_CURRENT_LIST_DIR}/init.cc
 )
 target_link_libraries(node_config
-  PUBLIC ledger_core contracts_proto
+  PUBLIC ledger_core contracts_proto qr_payload
   PRIVATE node_transport tomlplusplus::tomlplusplus OpenSSL::Crypto fapiao_options)

@@ -11,6 +11,7 @@
 #include "ledger/core/crypto.h"
 #include "ledger/core/status.h"
 #include "proto/contracts.pb.h"
+#include "qr/offline_verify.h"
 
 namespace fapiao::node {
 
@@ -87,6 +88,9 @@ struct NodeConfig {
 // Errors: config.* codes; the message names the file and the field, e.g.
 // "node.toml: p2p.listen: expected host:port".
 Result<Consortium> LoadConsortium(const std::string& path);
+
+// The members' public keys and roles, for offline verification (qr/offline_verify.h).
+qr::TrustAnchors TrustAnchorsOf(const Consortium& consortium);
 Result<NodeConfig> LoadNodeConfig(const std::string& path);
 
 }  // namespace fapiao::node

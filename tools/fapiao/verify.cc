@@ -5,9 +5,8 @@
 #include <ostream>
 #include <sstream>
 
-#include "ledger/core/inclusion.h"
 #include "node/config.h"
-#include "qr/proof_json.h"
+#include "qr/offline_verify.h"
 #include "qr/verification.h"
 
 namespace fapiao::cli {
@@ -23,59 +22,6 @@ std::string_view Trim(std::string_view s) {
     s.remove_suffix(1);
   }
   return s;
-}
-
-int Invalid(std::ostream& err, const Status& s) {
-  err << "invalid: " << s.code() << ": " << s.message() << "\n";
-  return kExitInvalid;
-}
-
-int VerifyQrText(std::string_view text, const node::Consortium& c, std::ostream& out,
-                 std::ostream& err) {
-  auto decoded = qr::DecodeVerificationText(text);
-  if (!decoded.ok()) return Invalid(err, decoded.status());
-  const qr::VerificationFields& f = decoded->fields;
-  if (f.member >= c.members.size()) {
-    return Invalid(err, Status::Error("qr.unknown_member", "member " + std::to_string(f.member) +
-                                                               " is not in the consortium"));
-  }
-  const node::MemberInfo& member = c.members[f.member];
-  if (member.role != pb::MARKET_OPERATOR) {
-    return Invalid(
-        err, Status::Error("qr.not_operator", "member " + std::to_string(f.member) + " (" +
-                                                  member.name + ") is not a market operator"));
-  }
-  auto suite = CryptoSuite::Create(c.suite);
-  if (Status s = qr::VerifyDecoded(*decoded, c.chain_id, c.suite, suite->verifier(),
-                                   member.signing_key_pem);
-      !s.ok()) {
-    return Invalid(err, s);
-  }
-  out << "valid: invoice " << f.invoice_number << " date " << f.date << " seller " << f.seller_id
-      << " total_fen " << f.total_fen << " document_hash " << f.document_hash.ToHex()
-      << " signed by member " << f.member << " (" << member.name << ")\n";
-  return kExitValid;
-}
-
-int VerifyProof(std::string_view json, const node::Consortium& c, std::ostream& out,
-                std::ostream& err) {
-  auto proof = qr::ProofFromJson(json);
-  if (!proof.ok()) return Invalid(err, proof.status());
-  auto suite = CryptoSuite::Create(c.suite);
-  std::vector<Hash> keys;
-  for (const node::MemberInfo& m : c.members) {
-    auto id = suite->verifier().AddKey(m.signing_key_pem);
-    if (!id.ok()) {
-      err << "consortium: member " << m.index << " key: " << id.status().ToString() << "\n";
-      return kExitUsage;
-    }
-    keys.push_back(*id);
-  }
-  auto v = VerifyTxInclusion(suite->hasher(), suite->verifier(), keys, c.chain_id, *proof);
-  if (!v.ok()) return Invalid(err, v.status());
-  out << "valid: tx " << v->tx_id.ToHex() << " committed in block " << v->header.height() << " "
-      << v->block_id.ToHex() << "\n";
-  return kExitValid;
 }
 
 }  // namespace
@@ -105,10 +51,19 @@ int RunVerify(const std::string& input, const std::string& consortium_path, std:
     return kExitUsage;
   }
   const std::string_view trimmed = Trim(content);
-  if (trimmed.starts_with(qr::kVerificationPrefix)) {
-    return VerifyQrText(trimmed, *consortium, out, err);
+  const qr::TrustAnchors anchors = node::TrustAnchorsOf(*consortium);
+  auto r = trimmed.starts_with(qr::kVerificationPrefix) ? qr::VerifyQrText(trimmed, anchors)
+                                                        : qr::VerifyProofJson(content, anchors);
+  if (r.ok()) {
+    out << "valid: " << *r << "\n";
+    return kExitValid;
   }
-  return VerifyProof(content, *consortium, out, err);
+  if (r.status().code() == "verify.bad_anchor") {
+    err << "consortium: " << r.status().message() << "\n";
+    return kExitUsage;
+  }
+  err << "invalid: " << r.status().code() << ": " << r.status().message() << "\n";
+  return kExitInvalid;
 }
 
 }  // namespace fapiao::cli
