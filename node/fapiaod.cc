@@ -63,10 +63,13 @@ int RunNode(const std::string& config_path, unsigned io_threads) {
   auto claim_secret = node::LoadOrCreateClaimSecret(config->data_dir + "/claim-secret");
   if (!claim_secret.ok()) return Fail(claim_secret.status());
   const api::merchant::ClaimTokens claims(*claim_secret, nd.hasher());
+  auto signer = node::LoadMerchantSigner(nd);
+  if (!signer.ok()) return Fail(signer.status());
+  const qr::TrustAnchors anchors = node::TrustAnchorsOf(nd.consortium());
   node::NodeCommittedState committed(nd);
   node::NodeSubmitter submitter(nd);
-  api::merchant::AddMerchantRoutes(
-      router, {&committed, &submitter, keys->get(), &claims, node::MerchantIdentity(nd)});
+  api::merchant::AddMerchantRoutes(router, {&committed, &submitter, keys->get(), &claims,
+                                            node::MerchantIdentity(nd, *signer), &anchors});
   boost::asio::io_context http_io;
   api::ServerOptions so;
   so.host = config->api_listen.host;

@@ -3,12 +3,17 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 
 #include "api/merchant/claim_token.h"
+#include "ledger/core/batch.h"
 #include "ledger/store/block_store.h"
+#include "ledger/store/tx_proof.h"
+#include "node/transport/pki.h"
+#include "proto/node.pb.h"
 
 namespace fapiao::node {
 
@@ -18,6 +23,35 @@ const StateView& NodeCommittedState::view() const {
 
 uint64_t NodeCommittedState::height() const {
   return node_.store().Tip().value_or(0);
+}
+
+Result<TxInclusionProof> NodeCommittedState::ProveEvent(uint64_t height,
+                                                        std::string_view event) const {
+  const BlockStore& store = node_.store();
+  const auto block_bytes = store.BlockAt(height);
+  const auto record_bytes = store.ReceiptsAt(height);
+  const auto missing =
+      Status::Error("store.tx_not_found", "no transaction at height " + std::to_string(height) +
+                                              " emitted " + std::string(event));
+  if (!block_bytes || !record_bytes) return missing;
+  pb::Block block;
+  pb::ExecutionRecord record;
+  if (!block.ParseFromString(*block_bytes) || !record.ParseFromString(*record_bytes)) {
+    return Status::Error("store.corrupt", "block or receipts at " + std::to_string(height));
+  }
+  // Receipts are one per transaction in block order: batches in order, then their txs.
+  for (int i = 0; i < record.receipts_size(); ++i) {
+    const auto& events = record.receipts(i).events();
+    if (std::find(events.begin(), events.end(), event) == events.end()) continue;
+    int n = i;
+    for (const auto& batch : block.batches()) {
+      if (n < batch.transactions_size()) {
+        return ProveCommittedTx(store, node_.hasher(), TxId(node_.hasher(), batch.transactions(n)));
+      }
+      n -= batch.transactions_size();
+    }
+  }
+  return missing;
 }
 
 void NodeSubmitter::Submit(uint32_t kind, Bytes payload, Done done) {
@@ -35,10 +69,24 @@ void NodeSubmitter::Submit(uint32_t kind, Bytes payload, Done done) {
   if (!id.ok()) (*shared)(id.status());
 }
 
-api::merchant::NodeIdentity MerchantIdentity(const Node& node) {
+Result<MerchantSigner> LoadMerchantSigner(const Node& node) {
+  MerchantSigner out;
+  out.suite = CryptoSuite::Create(node.consortium().suite);
+  auto pem = transport::ReadTextFile(node.config().signing_key_file);
+  if (!pem.ok()) return Status::Error("config.signing_key", pem.status().ToString());
+  auto signer = out.suite->LoadSigner(*pem);
+  if (!signer.ok()) return Status::Error("config.signing_key", signer.status().ToString());
+  out.signer = std::move(*signer);
+  return out;
+}
+
+api::merchant::NodeIdentity MerchantIdentity(const Node& node, const MerchantSigner& signer) {
   api::merchant::NodeIdentity id;
+  id.signer = signer.signer.get();
+  id.suite = node.consortium().suite;
   id.member = node.config().member;
   id.chain_id = node.consortium().chain_id;
+  id.hasher = &node.hasher();
   const auto& members = node.consortium().members;
   Endpoint api = node.config().api_listen;
   if (id.member < members.size()) {

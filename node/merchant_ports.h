@@ -1,10 +1,13 @@
 // The merchant API's ports (api/merchant/ports.h) implemented over a Node:
-// committed state from its BlockStore, submission through Node::Submit, and
-// its identity; plus the per-node claim-token secret in <data_dir>/claim-secret.
+// committed state and proofs from its BlockStore, submission through
+// Node::Submit, and its identity and signing key; plus the per-node
+// claim-token secret in <data_dir>/claim-secret.
 // Thread-safe as Node is; the Node must outlive these objects.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "api/merchant/ports.h"
 #include "node/node.h"
@@ -16,6 +19,7 @@ class NodeCommittedState final : public api::merchant::CommittedState {
   explicit NodeCommittedState(const Node& node) : node_(node) {}
   const StateView& view() const override;
   uint64_t height() const override;
+  Result<TxInclusionProof> ProveEvent(uint64_t height, std::string_view event) const override;
 
  private:
   const Node& node_;
@@ -30,8 +34,17 @@ class NodeSubmitter final : public api::merchant::Submitter {
   Node& node_;
 };
 
-// This node's member, role and chain; the base URL is its consortium API endpoint.
-api::merchant::NodeIdentity MerchantIdentity(const Node& node);
+// This member's signing key (node.toml's signing_key_file) with the suite it
+// needs, for signing invoice verification payloads. Codes: config.signing_key.
+struct MerchantSigner {
+  std::unique_ptr<CryptoSuite> suite;
+  std::unique_ptr<Signer> signer;
+};
+Result<MerchantSigner> LoadMerchantSigner(const Node& node);
+
+// This node's member, role, chain, hasher and `signer`; the base URL is its
+// consortium API endpoint. REQUIRES: signer outlives the identity's users.
+api::merchant::NodeIdentity MerchantIdentity(const Node& node, const MerchantSigner& signer);
 
 // Reads the 32-byte secret at `path`, or creates it (mode 0600) with fresh
 // random bytes on first use. Codes: merchant.claim_secret_io, merchant.claim_secret_corrupt.

@@ -13,9 +13,14 @@ Result<auth::Principal> AuthenticateRequest(const auth::KeyStore& keys, const Re
 }
 
 Response AuthProblem(const Status& status) {
-  const int http = auth::HttpStatusFor(status);
-  Response r = ProblemResponse(ProblemFromStatus(http, status));
-  if (http == 401) r.headers.emplace_back("WWW-Authenticate", std::string(auth::kBearerChallenge));
+  return ProblemReply(ProblemFromStatus(auth::HttpStatusFor(status), status));
+}
+
+Response ProblemReply(const Problem& problem) {
+  Response r = ProblemResponse(problem);
+  if (problem.status == 401) {
+    r.headers.emplace_back("WWW-Authenticate", std::string(auth::kBearerChallenge));
+  }
   return r;
 }
 

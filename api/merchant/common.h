@@ -21,6 +21,8 @@ namespace fapiao::api::merchant {
 Result<auth::Principal> AuthenticateRequest(const auth::KeyStore& keys, const Request& request);
 // A 401/403 response for a failed Authenticate/Authorize status.
 Response AuthProblem(const Status& status);
+// ProblemResponse, with the Bearer challenge when the problem is a 401.
+Response ProblemReply(const Problem& problem);
 // 403 auth.forbidden: the role may never perform `action`.
 Response Forbidden(const auth::Principal& principal, auth::Action action);
 // 409 for vendor.exists and payment.conflicting_reference, 422 for others.

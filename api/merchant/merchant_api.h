@@ -1,13 +1,14 @@
-// The merchant API, part 1 (docs/http.md "Merchant API (part 1)"): vendors
-// (POST/GET/PATCH /v1/vendors) and payments (POST /v1/payments, GET
-// /v1/payments/{provider}/{reference}) over the ports of ports.h. The context
-// is borrowed: everything it points to must outlive the router's server.
+// The merchant API (docs/http.md "Merchant API (part 1)" and "(part 2)"):
+// vendors, payments and invoices (issue, read, QR, proof, verify) over the
+// ports of ports.h. The context is borrowed: everything it points to must
+// outlive the router's server.
 #pragma once
 
 #include "api/auth/key_store.h"
 #include "api/merchant/claim_token.h"
 #include "api/merchant/ports.h"
 #include "api/router.h"
+#include "qr/offline_verify.h"
 
 namespace fapiao::api::merchant {
 
@@ -17,6 +18,7 @@ struct MerchantContext {
   const auth::KeyStore* keys = nullptr;
   const ClaimTokens* claims = nullptr;
   NodeIdentity identity;
+  const qr::TrustAnchors* anchors = nullptr;  // the consortium's keys, for POST /v1/verify
 };
 
 // Bodies larger than this are refused with 413 by the server.

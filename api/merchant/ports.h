@@ -1,6 +1,6 @@
 // The ports the merchant routes see (STYLE.md: the api layer sees only the
-// query/submit interfaces it declares): committed contract state, a
-// transaction submitter, and the identity of the node serving the request.
+// query/submit interfaces it declares): committed contract state and proofs,
+// a transaction submitter, and the identity (and signing key) of the node.
 // The node implements them (node/merchant_ports.h); tests fake them.
 // Implementations must be callable from any HTTP thread concurrently.
 #pragma once
@@ -8,9 +8,12 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/core/bytes.h"
+#include "ledger/core/crypto.h"
+#include "ledger/core/inclusion.h"
 #include "ledger/core/state.h"
 #include "ledger/core/status.h"
 #include "proto/contracts.pb.h"
@@ -23,6 +26,9 @@ class CommittedState {
   virtual ~CommittedState() = default;
   virtual const StateView& view() const = 0;
   virtual uint64_t height() const = 0;
+  // The inclusion proof of the committed transaction at `height` whose receipt
+  // carries `event` ("invoice.issued <number>"). Errors: store.tx_not_found, store.corrupt.
+  virtual Result<TxInclusionProof> ProveEvent(uint64_t height, std::string_view event) const = 0;
 };
 
 // What happened to a submitted transaction once it was executed.
@@ -48,7 +54,10 @@ struct NodeIdentity {
   uint32_t member = 0;
   pb::Role role = pb::ROLE_UNSPECIFIED;
   std::string chain_id;
-  std::string public_base_url;  // "http://host:port", no trailing slash
+  std::string public_base_url;     // "http://host:port", no trailing slash
+  const Hasher* hasher = nullptr;  // the chain suite's hash; outlives the routes
+  const Signer* signer = nullptr;  // this member's key, signs verification payloads
+  SuiteId suite = SuiteId::kEd25519Sha256;
 };
 
 }  // namespace fapiao::api::merchant

@@ -4,6 +4,9 @@
 
 #include "api/auth/keys.h"
 #include "contracts/executor.h"
+#include "ledger/core/batch.h"
+#include "ledger/core/block.h"
+#include "ledger/core/merkle.h"
 
 namespace fapiao::api::merchant::test {
 
@@ -12,18 +15,24 @@ using nlohmann::json;
 
 class World::State final : public CommittedState {
  public:
-  State(std::mutex& mu, contracts::test::Chain& chain, uint64_t& height)
-      : mu_(mu), chain_(chain), height_(height) {}
-  const StateView& view() const override { return chain_.state(); }
+  explicit State(World& world) : w_(world) {}
+  const StateView& view() const override { return w_.chain_.state(); }
   uint64_t height() const override {
-    std::lock_guard lock(mu_);
-    return height_;
+    std::lock_guard lock(w_.mu_);
+    return w_.height_;
+  }
+  Result<TxInclusionProof> ProveEvent(uint64_t height, std::string_view event) const override {
+    std::lock_guard lock(w_.mu_);
+    auto it = w_.proofs_.find(height);
+    if (it == w_.proofs_.end() || std::find(it->second.first.begin(), it->second.first.end(),
+                                            event) == it->second.first.end()) {
+      return Status::Error("store.tx_not_found", std::string(event));
+    }
+    return it->second.second;
   }
 
  private:
-  std::mutex& mu_;
-  contracts::test::Chain& chain_;
-  uint64_t& height_;
+  World& w_;
 };
 
 class World::FakeSubmitter final : public Submitter {
@@ -47,7 +56,9 @@ class World::FakeSubmitter final : public Submitter {
           contracts::ExecuteBlock(w_.chain_.state(), std::span<const pb::Transaction>(&tx, 1), ctx);
       w_.chain_.state().Apply(res.writes);
       const pb::Receipt& r = res.receipts.at(0);
-      out.tx_id = "tx" + std::to_string(height);
+      const std::vector<std::string> events(r.events().begin(), r.events().end());
+      w_.proofs_[height] = {events, w_.Prove(tx, height)};
+      out.tx_id = TxId(w_.chain_.hasher(), tx.SerializeAsString()).ToHex();
       out.height = height;
       out.accepted = r.accepted();
       out.code = r.code();
@@ -69,7 +80,15 @@ struct World::Node {
 
 World::World() {
   claims_ = std::make_unique<ClaimTokens>(Bytes(kClaimSecretBytes, 'k'), chain_.hasher());
-  state_ = std::make_unique<State>(mu_, chain_, height_);
+  state_ = std::make_unique<State>(*this);
+  suite_ = CryptoSuite::Create(SuiteId::kEd25519Sha256);
+  anchors_ = {contracts::test::kChain, SuiteId::kEd25519Sha256, {}};
+  for (uint32_t m = 0; m <= contracts::test::kPay2; ++m) {
+    signers_.push_back(suite_->GenerateSigner());
+    anchors_.members.push_back({"member-" + std::to_string(m),
+                                m == contracts::test::kOp || m == contracts::test::kOp2,
+                                signers_.back()->public_key_pem()});
+  }
   const std::vector<std::tuple<std::string, auth::Role, std::string>> keys = {
       {"vendor", auth::Role::kVendor, "v-1"},
       {"vendor_other", auth::Role::kVendor, "v-2"},
@@ -92,13 +111,47 @@ World::World() {
         router,
         {state_.get(), &node->submitter, &keys_, claims_.get(),
          NodeIdentity{member, member == kOpNode ? pb::MARKET_OPERATOR : pb::PAYMENT_PROVIDER,
-                      contracts::test::kChain, "https://node.example"}});
+                      contracts::test::kChain, "https://node.example", &chain_.hasher(),
+                      signers_[member].get(), SuiteId::kEd25519Sha256},
+         &anchors_});
     node->server = std::make_unique<api::testing::ServerFixture>(std::move(router));
     nodes_[member] = std::move(node);
   }
 }
 
 World::~World() = default;
+
+TxInclusionProof World::Prove(const pb::Transaction& tx, uint64_t height) const {
+  const Hasher& h = chain_.hasher();
+  const std::string chain = contracts::test::kChain;
+  BlockFields fields;
+  fields.chain_id = chain;
+  fields.height = height;
+  fields.timestamp_ms = chain_.now();
+  fields.view = 0;
+  pb::Block block =
+      MakeBlock(h, fields,
+                {MakeSignedBatch(h, *signers_.at(tx.member()), chain, MemberId{tx.member()},
+                                 tx.sequence(), {tx.SerializeAsString()})});
+  const Hash id = BlockId(h, block.header());
+  pb::CommitCertificate cert;
+  cert.set_height(height);
+  cert.set_view(0);
+  cert.set_block_id(id.ToBytes());
+  for (uint32_t m = 0; m < signers_.size(); ++m) {
+    auto* v = cert.add_votes();
+    v->set_member(m);
+    v->set_signature(signers_[m]->Sign(CommitStatement(chain, 0, height, id)));
+  }
+  TxInclusionProof proof;
+  proof.in_batch = ProveTxInBatch(h, block.batches(0), 0);
+  proof.batch_index = 0;
+  const std::vector<Hash> leaves = {MerkleLeafHash(h, BatchLeafData(block.batches(0)))};
+  proof.batch_path = MerkleInclusionProof(h, leaves, 0);
+  proof.block_header = block.header();
+  proof.certificate = cert.SerializeAsString();
+  return proof;
+}
 
 const std::vector<std::string>& World::KeyNames() {
   static const std::vector<std::string> names = {"vendor",         "vendor_other", "operator",
@@ -120,6 +173,7 @@ Reply World::Call(uint32_t member, http::verb method, const std::string& target,
   r.status = static_cast<int>(res.result_int());
   r.content_type = std::string(res[http::field::content_type]);
   r.www_authenticate = std::string(res[http::field::www_authenticate]);
+  r.raw = res.body();
   r.body = json::parse(res.body(), nullptr, false);
   return r;
 }

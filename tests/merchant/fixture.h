@@ -2,7 +2,9 @@
 // standard genesis of tests/contracts/harness.h) shared by two in-process
 // nodes on 127.0.0.1:0 — the market operator's (member 1) and the payment
 // provider's (member 2) — whose fake submitters execute each transaction in
-// its own block with contracts::ExecuteBlock. Keys per role in a MemoryKeyStore.
+// its own block with contracts::ExecuteBlock, and build that block as a real
+// signed batch, block and commit certificate (all seven members' generated
+// keys) so inclusion proofs verify. Keys per role in a MemoryKeyStore.
 // Requests are made from the test thread; the fakes lock the shared chain.
 #pragma once
 
@@ -26,6 +28,7 @@ struct Reply {
   nlohmann::json body;
   std::string content_type;
   std::string www_authenticate;
+  std::string raw;  // the body as received
 };
 
 class World {
@@ -47,13 +50,22 @@ class World {
   uint64_t submits() const { return submits_; }
   const ClaimTokens& claims() const { return *claims_; }
   Bytes ClaimHash(const std::string& token) const { return claims_->HashOf(token); }
+  // The consortium's members and keys (market operators: members 1 and 5).
+  const qr::TrustAnchors& anchors() const { return anchors_; }
 
  private:
   class State;
   class FakeSubmitter;
+  // A one-transaction block at `height` with a certificate of every member. REQUIRES: mu_ held.
+  TxInclusionProof Prove(const pb::Transaction& tx, uint64_t height) const;
   struct Node;
   std::mutex mu_;
   contracts::test::Chain chain_;
+  std::unique_ptr<CryptoSuite> suite_;
+  std::vector<std::unique_ptr<Signer>> signers_;  // member i at i
+  qr::TrustAnchors anchors_;
+  // height -> (events of its one transaction, that transaction's inclusion proof)
+  std::map<uint64_t, std::pair<std::vector<std::string>, TxInclusionProof>> proofs_;
   uint64_t height_ = 100;
   std::atomic<uint64_t> submits_{0};
   auth::MemoryKeyStore keys_;
