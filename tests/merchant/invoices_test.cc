@@ -6,7 +6,11 @@
 //  - an invoice above the payment is 422 with the contract's code; the standing request
 //    then issues with the right amount
 //  - on a node that does not operate the vendor's market: 421 invoice.wrong_node
+//  - a buyer's bad input (with a claim, no key) is a problem naming the field, not a 401
+//  - the default line's pre-tax amount under a taxable default, and when none exists
 #include <catch2/catch.hpp>
+
+#include "api/merchant/invoice_json.h"
 
 #include "tests/merchant/fixture.h"
 
@@ -149,6 +153,52 @@ TEST_CASE("merchant: invoices are issued only on the vendor's operator node",
   CHECK(r.body["code"] == "invoice.wrong_node");
   CHECK(r.body["detail"].get<std::string>().find("member 1") != std::string::npos);
   CHECK(w.Snapshot() == before);
+}
+
+TEST_CASE("merchant: a buyer's bad input names the field and changes nothing",
+          "[merchant][invoice]") {
+  World w;
+  const std::string token = Sale(w);
+  const auto before = w.Snapshot();
+  const std::vector<std::tuple<json, int, std::string, std::string>> cases = {
+      {{{"claim", Claim(token)}}, 400, "request.missing_field", "/title"},
+      {{{"claim", Claim(token)}, {"title", {{"type", "robot"}, {"name", "x"}}}},
+       422,
+       "request.invalid_field",
+       "/title/type"},
+      {{{"claim", Claim(token)}, {"title", Individual()}, {"tip", 1}},
+       400,
+       "request.unknown_field",
+       "/tip"},
+      {{{"claim", {{"provider", 2}, {"reference", "R-1"}, {"token", 7}}}},
+       400,
+       "request.wrong_type",
+       "/claim/token"},
+  };
+  for (const auto& [body, status, code, field] : cases) {
+    INFO(body.dump());
+    auto r = w.Call(kOpNode, http::verb::post, "/v1/invoices", body.dump(), "");
+    CHECK(r.status == status);
+    CHECK(r.body["code"] == code);
+    CHECK(r.body.value("field", std::string()) == field);
+  }
+  CHECK(w.Snapshot() == before);
+}
+
+TEST_CASE("merchant: the default line solves the pre-tax amount", "[merchant][invoice]") {
+  pb::Vendor vendor;
+  auto* d = vendor.mutable_info()->add_defaults();
+  d->set_item_class("cooked");
+  d->mutable_treatment()->set_treatment(pb::TAXABLE);
+  d->mutable_treatment()->set_rate_bp(300);
+  auto line = DefaultLine(vendor, "noodles", 1030);
+  REQUIRE(line);
+  CHECK(line->amount_fen() == 1000);
+  CHECK(line->item_class() == "cooked");
+  CHECK(line->name() == "noodles");
+  // 16 fen pre-tax is 16 with tax, 17 is 18: no amount gives 17.
+  CHECK_FALSE(DefaultLine(vendor, "noodles", 17));
+  CHECK_FALSE(DefaultLine(pb::Vendor(), "noodles", 1030));
 }
 
 }  // namespace
