@@ -5,6 +5,7 @@
 #include <cassert>
 
 #include "api/problem.h"
+#include "ledger/core/bytes.h"
 
 namespace fapiao::api {
 namespace {
@@ -38,13 +39,6 @@ std::vector<std::string> SplitPath(std::string_view path) {
 
 bool IsParam(const std::string& segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -175,7 +169,7 @@ std::optional<std::string> PercentDecode(std::string_view in, bool plus_as_space
     const char c = in[i];
     if (c == '%') {
       if (i + 2 >= in.size()) return std::nullopt;
-      const int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+      const int hi = HexDigitValue(in[i + 1]), lo = HexDigitValue(in[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;

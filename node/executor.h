@@ -48,8 +48,9 @@ class Executor {
            const consensus::CodecContext& codec, ExecutorHooks hooks);
   ~Executor();
 
-  // Executes and stores the genesis block on an empty store (after checking it),
-  // then loads the tip. Codes: genesis.*, store.*.
+  // Executes and stores the genesis block on an empty store, then loads the tip.
+  // REQUIRES: genesis and its certificate were checked (node/init.h LoadGenesis).
+  // Codes: genesis.*, store.*.
   Status Open(const pb::Block& genesis, const pb::CommitCertificate& genesis_cert);
   void Start();
   void Stop();

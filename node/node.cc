@@ -336,14 +336,10 @@ struct Node::Impl final : consensus::DriverEnv,
     return o;
   }
 
+  // The executor misses a committed block's batches: ask the peers in turn.
   void RequestBlock(uint64_t height, uint32_t attempt) {
-    pb::PeerMessage m;
-    m.mutable_fetch()->set_from(height);
-    m.mutable_fetch()->set_to(height);
     const uint32_t n = codec.n;
-    const uint32_t peer = (config.member + 1 + attempt % std::max(1u, n - 1)) % n;
-    fetch_requests.fetch_add(1, std::memory_order_relaxed);
-    transport->Send(peer, m.SerializeAsString());
+    Fetch((config.member + 1 + attempt % std::max(1u, n - 1)) % n, height, height);
   }
 
   // ---------------------------------------------------------------- transport
@@ -688,18 +684,7 @@ Result<Hash> Node::Submit(uint32_t kind, Bytes payload,
     std::lock_guard lock(d.latency_mu);
     d.submitted_at[sub->tx_id] = std::chrono::steady_clock::now();
   }
-  if (done) {
-    bool already = false;
-    {
-      std::lock_guard lock(d.waiters_mu);
-      already = d.store->FindTx(sub->tx_id).has_value();
-      if (!already) d.waiters[sub->tx_id].push_back(std::move(done));
-    }
-    if (already) {
-      auto o = Lookup(sub->tx_id);
-      if (o) done(*o);
-    }
-  }
+  if (done) AwaitExecution(sub->tx_id, std::move(done));
   return sub->tx_id;
 }
 
@@ -716,22 +701,25 @@ Result<std::vector<Hash>> Node::SubmitBatch(const pb::SignedBatch& batch,
     // A batch executes in one block: its first transaction times the whole batch.
     if (!ids.empty()) d.submitted_at.emplace(ids.front(), now);
   }
-  if (done && !ids.empty()) {
-    bool already = false;
-    {
-      std::lock_guard lock(d.waiters_mu);
-      already = d.store->FindTx(ids[0]).has_value();
-      if (!already) d.waiters[ids[0]].push_back(std::move(done));
-    }
-    if (already) {
-      if (auto o = Lookup(ids[0])) done(*o);
-    }
-  }
+  if (done && !ids.empty()) AwaitExecution(ids[0], std::move(done));
   pb::PeerMessage m;
   *m.mutable_batch() = batch;
   d.Forward(ref->digest, m.SerializeAsString());
   d.driver->Submit(*ref);
   return ids;
+}
+
+void Node::AwaitExecution(const Hash& tx_id, std::function<void(Result<TxOutcome>)> done) {
+  Impl& d = *impl_;
+  {
+    // Under the waiters' lock, so an execution cannot slip between the check and the wait.
+    std::lock_guard lock(d.waiters_mu);
+    if (!d.store->FindTx(tx_id)) {
+      d.waiters[tx_id].push_back(std::move(done));
+      return;
+    }
+  }
+  if (auto o = Lookup(tx_id)) done(*o);
 }
 
 std::optional<TxOutcome> Node::Lookup(const Hash& tx_id) const {

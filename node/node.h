@@ -93,6 +93,8 @@ class Node {
 
  private:
   explicit Node(std::unique_ptr<Impl> impl);
+  // Calls done once tx_id is executed here (at once if it already is).
+  void AwaitExecution(const Hash& tx_id, std::function<void(Result<TxOutcome>)> done);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -15,6 +15,8 @@ using Bytes =
 using ByteView = std::string_view;
 
 std::string ToHex(ByteView bytes);
+// Value of one hexadecimal digit (either case), or -1.
+int HexDigitValue(char c);
 // Lower or upper case accepted; nullopt for odd length or a non-hex character.
 std::optional<Bytes> FromHex(std::string_view hex);
 

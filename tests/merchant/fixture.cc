@@ -210,4 +210,21 @@ json PaymentBody(const std::string& reference, int64_t fen) {
               {"items", {{{"name", "tomatoes"}, {"quantity", "2.5"}, {"amount_fen", fen}}}}};
 }
 
+Issued IssueByClaim(World& w) {
+  namespace http = boost::beast::http;
+  REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", VendorBody("v-1").dump(),
+                 w.Token("operator"))
+              .status == 201);
+  auto p = w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-1").dump(),
+                  w.Token("provider"));
+  REQUIRE(p.status == 201);
+  const std::string token = p.body["claim_token"];
+  const nlohmann::json body{
+      {"claim", {{"provider", kPayNode}, {"reference", "R-1"}, {"token", token}}},
+      {"title", {{"type", "individual"}, {"name", "Li"}}}};
+  auto r = w.Call(kOpNode, http::verb::post, "/v1/invoices", body.dump(), "");
+  REQUIRE(r.status == 201);
+  return {r.body["invoice"]["number"], token};
+}
+
 }  // namespace fapiao::api::merchant::test

@@ -83,4 +83,11 @@ nlohmann::json PaymentBody(const std::string& reference, int64_t fen = 1250);
 inline constexpr uint32_t kOpNode = contracts::test::kOp;
 inline constexpr uint32_t kPayNode = contracts::test::kPay;
 
+// An invoice its buyer claimed: vendor v-1, payment R-1, title "Li".
+struct Issued {
+  std::string number;
+  std::string token;
+};
+Issued IssueByClaim(World& w);
+
 }  // namespace fapiao::api::merchant::test

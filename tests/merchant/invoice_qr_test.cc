@@ -16,33 +16,13 @@ namespace {
 namespace http = boost::beast::http;
 using nlohmann::json;
 
-struct Issued {
-  std::string number;
-  std::string token;
-};
-
-Issued IssueOne(World& w) {
-  REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", VendorBody("v-1").dump(),
-                 w.Token("operator"))
-              .status == 201);
-  auto p = w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-1").dump(),
-                  w.Token("provider"));
-  REQUIRE(p.status == 201);
-  const std::string token = p.body["claim_token"];
-  const json body{{"claim", {{"provider", kPayNode}, {"reference", "R-1"}, {"token", token}}},
-                  {"title", {{"type", "individual"}, {"name", "Li"}}}};
-  auto r = w.Call(kOpNode, http::verb::post, "/v1/invoices", body.dump(), "");
-  REQUIRE(r.status == 201);
-  return {r.body["invoice"]["number"], token};
-}
-
 Reply Verify(World& w, const json& body) {
   return w.Call(kPayNode, http::verb::post, "/v1/verify", body.dump(), "");
 }
 
 TEST_CASE("merchant: the invoice QR decodes to a payload that verifies", "[merchant][qr]") {
   World w;
-  const Issued issued = IssueOne(w);
+  const Issued issued = IssueByClaim(w);
   auto png = w.Call(kOpNode, http::verb::get, "/v1/invoices/" + issued.number + "/qr.png", "",
                     w.Token("vendor"));
   REQUIRE(png.status == 200);
@@ -81,7 +61,7 @@ TEST_CASE("merchant: the invoice QR decodes to a payload that verifies", "[merch
 
 TEST_CASE("merchant: the invoice proof verifies and a flipped byte does not", "[merchant][qr]") {
   World w;
-  const Issued issued = IssueOne(w);
+  const Issued issued = IssueByClaim(w);
   auto r = w.Call(kOpNode, http::verb::get, "/v1/invoices/" + issued.number + "/proof", "",
                   w.Token("tax"));
   REQUIRE(r.status == 200);
@@ -113,7 +93,7 @@ TEST_CASE("merchant: the invoice proof verifies and a flipped byte does not", "[
 TEST_CASE("merchant: QR and proof routes follow the read matrix", "[merchant][qr]") {
   const std::map<std::string, int> allowed = {{"vendor", 200}, {"tax", 200}};
   World w;
-  const Issued issued = IssueOne(w);
+  const Issued issued = IssueByClaim(w);
   for (const char* suffix : {"/qr.png", "/qr.svg", "/proof"}) {
     const std::string target = "/v1/invoices/" + issued.number + suffix;
     for (const std::string& key : World::KeyNames()) {

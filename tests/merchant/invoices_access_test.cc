@@ -15,27 +15,12 @@ namespace http = boost::beast::http;
 using nlohmann::json;
 
 // v-1 with payments R-1 (invoiced by its buyer) and R-2 (not requested).
-struct Issued {
-  std::string number;
-  std::string token;
-};
-
 Issued Setup(World& w) {
-  REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", VendorBody("v-1").dump(),
-                 w.Token("operator"))
-              .status == 201);
-  auto p = w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-1").dump(),
-                  w.Token("provider"));
-  REQUIRE(p.status == 201);
+  const Issued issued = IssueByClaim(w);
   REQUIRE(w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-2").dump(),
                  w.Token("provider"))
               .status == 201);
-  const std::string token = p.body["claim_token"];
-  const json body{{"claim", {{"provider", kPayNode}, {"reference", "R-1"}, {"token", token}}},
-                  {"title", {{"type", "individual"}, {"name", "Li"}}}};
-  auto r = w.Call(kOpNode, http::verb::post, "/v1/invoices", body.dump(), "");
-  REQUIRE(r.status == 201);
-  return {r.body["invoice"]["number"], token};
+  return issued;
 }
 
 json VendorIssue() {
