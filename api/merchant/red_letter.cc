@@ -1,0 +1,9 @@
+// Red-letter confirmation form routes (docs/http.md "Merchant API (part 3)").
+// Being built; registers nothing yet.
+#include "api/merchant/merchant_api.h"
+
+namespace fapiao::api::merchant {
+
+void AddRedLetterRoutes(Router& /*router*/, const MerchantContext& /*ctx*/) {}
+
+}  // namespace fapiao::api::merchant
