@@ -6,8 +6,10 @@
 
 #include "api/merchant/common.h"
 #include "api/merchant/invoice_access.h"
+#include "api/merchant/invoice_qr.h"
 #include "api/merchant/merchant_api.h"
 #include "contracts/keys.h"
+#include "qr/national.h"
 #include "qr/proof_json.h"
 #include "qr/render.h"
 #include "qr/verification.h"
@@ -17,29 +19,6 @@ namespace {
 
 Response Internal(const Status& s) {
   return ProblemResponse(ProblemFromStatus(500, s));
-}
-
-// The FPV1 text of `stored`, signed here; a 421 problem on a node that did not issue it.
-ProblemOr<std::string> VerificationTextOf(const MerchantContext& ctx, const StoredInvoice& stored) {
-  const pb::Invoice& inv = stored.invoice;
-  pb::Vendor vendor;
-  LoadRecord(ctx.state->view(), contracts::keys::Vendor(inv.vendor_id()), vendor);
-  if (ctx.identity.role != pb::MARKET_OPERATOR || ctx.identity.member != vendor.operator_member()) {
-    return MakeProblem(421, "invoice.wrong_node",
-                       "the QR of invoice " + inv.number() + " is signed by member " +
-                           std::to_string(vendor.operator_member()) + "; ask that member's node");
-  }
-  qr::VerificationFields f;
-  f.suite = ctx.identity.suite;
-  f.member = ctx.identity.member;
-  f.invoice_number = inv.number();
-  f.date = inv.date();
-  f.seller_id = inv.seller_id().value();
-  f.total_fen = inv.total_fen();
-  f.document_hash = qr::InvoiceDocumentHash(*ctx.identity.hasher, stored.record);
-  auto payload = qr::SignVerificationPayload(f, ctx.identity.chain_id, *ctx.identity.signer);
-  if (!payload.ok()) return ProblemFromStatus(500, payload.status());
-  return qr::VerificationText(*payload);
 }
 
 Response InvoiceQr(const MerchantContext& ctx, const Request& req, bool png) {
@@ -65,6 +44,39 @@ Response InvoiceProof(const MerchantContext& ctx, const Request& req) {
 }
 
 }  // namespace
+
+ProblemOr<std::string> VerificationTextOf(const MerchantContext& ctx, const StoredInvoice& stored) {
+  const pb::Invoice& inv = stored.invoice;
+  pb::Vendor vendor;
+  LoadRecord(ctx.state->view(), contracts::keys::Vendor(inv.vendor_id()), vendor);
+  if (ctx.identity.role != pb::MARKET_OPERATOR || ctx.identity.member != vendor.operator_member()) {
+    return MakeProblem(421, "invoice.wrong_node",
+                       "the QR of invoice " + inv.number() + " is signed by member " +
+                           std::to_string(vendor.operator_member()) + "; ask that member's node");
+  }
+  qr::VerificationFields f;
+  f.suite = ctx.identity.suite;
+  f.member = ctx.identity.member;
+  f.invoice_number = inv.number();
+  f.date = inv.date();
+  f.seller_id = inv.seller_id().value();
+  f.total_fen = inv.total_fen();
+  f.document_hash = qr::InvoiceDocumentHash(*ctx.identity.hasher, stored.record);
+  auto payload = qr::SignVerificationPayload(f, ctx.identity.chain_id, *ctx.identity.signer);
+  if (!payload.ok()) return ProblemFromStatus(500, payload.status());
+  return qr::VerificationText(*payload);
+}
+
+ProblemOr<std::string> NationalTextOf(const pb::Invoice& inv) {
+  qr::NationalQr f;
+  f.number = inv.number();
+  f.pre_tax_fen = inv.pre_tax_fen();
+  f.date = inv.date();
+  f.check_code = inv.check_code();
+  auto text = qr::EncodeNationalQr(f);
+  if (!text.ok()) return ProblemFromStatus(500, text.status());
+  return *text;
+}
 
 void AddInvoiceQrRoutes(Router& router, const MerchantContext& ctx) {
   const RouteOptions opts{kMerchantMaxBody};
