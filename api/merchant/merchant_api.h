@@ -12,6 +12,14 @@
 
 namespace fapiao::api::merchant {
 
+// Where another member's node serves HTTP, for links across nodes (the buyer
+// pages, claim URLs): its role and API base URL ("http://host:port", no
+// trailing slash) from the consortium file; empty when unknown.
+struct MemberLink {
+  pb::Role role = pb::ROLE_UNSPECIFIED;
+  std::string base_url;
+};
+
 struct MerchantContext {
   const CommittedState* state = nullptr;
   Submitter* submitter = nullptr;
@@ -19,6 +27,10 @@ struct MerchantContext {
   const ClaimTokens* claims = nullptr;
   NodeIdentity identity;
   const qr::TrustAnchors* anchors = nullptr;  // the consortium's keys, for POST /v1/verify
+  std::vector<MemberLink> members = {};  // index = member; may be empty (then links stay local)
+  // node.toml `demo_payments` (docs/http.md "Buyer page"): a keyless POST /demo/payments on a
+  // payment provider's node and the vendor page's "Pay (demo)" button. Never on in production.
+  bool demo_payments = false;
 };
 
 // Bodies larger than this are refused with 413 by the server.
