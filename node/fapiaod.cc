@@ -14,11 +14,11 @@
 #include <iostream>
 #include <thread>
 
-#include "api/auth/file_key_store.h"
 #include "api/auth/keys_command.h"
 #include "api/http_server.h"
 #include "api/merchant/merchant_api.h"
 #include "api/metrics.h"
+#include "node/api_routes.h"
 #include "node/config.h"
 #include "node/http_get.h"
 #include "node/init.h"
@@ -57,19 +57,11 @@ int RunNode(const std::string& config_path, unsigned io_threads) {
   api::MetricsRegistry metrics;
   nd.RegisterMetrics(metrics);
   api::Router router;
-  node::AddNodeRoutes(router, nd);
-  auto keys = api::auth::FileKeyStore::Open(config->data_dir + "/api-keys.json");
-  if (!keys.ok()) return Fail(keys.status());
-  auto claim_secret = node::LoadOrCreateClaimSecret(config->data_dir + "/claim-secret");
-  if (!claim_secret.ok()) return Fail(claim_secret.status());
-  const api::merchant::ClaimTokens claims(*claim_secret, nd.hasher());
-  auto signer = node::LoadMerchantSigner(nd);
-  if (!signer.ok()) return Fail(signer.status());
-  const qr::TrustAnchors anchors = node::TrustAnchorsOf(nd.consortium());
-  node::NodeCommittedState committed(nd);
-  node::NodeSubmitter submitter(nd);
-  api::merchant::AddMerchantRoutes(router, {&committed, &submitter, keys->get(), &claims,
-                                            node::MerchantIdentity(nd, *signer), &anchors});
+  // Every route (node, merchant, /openapi.json) is added by NodeApi, which the
+  // OpenAPI test (tests/openapi) assembles the same way.
+  auto node_api = node::NodeApi::Open(nd);
+  if (!node_api.ok()) return Fail(node_api.status());
+  (*node_api)->AddRoutes(router);
   boost::asio::io_context http_io;
   api::ServerOptions so;
   so.host = config->api_listen.host;
