@@ -93,6 +93,13 @@ void Router::Add(std::string method, std::string pattern, SyncHandler handler,
       options);
 }
 
+void Router::Wrap(const std::function<bool(const Route&)>& which,
+                  const std::function<Handler(Handler, const Route&)>& wrap) {
+  for (auto& r : routes_) {
+    if (which(*r)) r->handler = wrap(std::move(r->handler), *r);
+  }
+}
+
 void Router::AddAsync(std::string method, std::string pattern, Handler handler,
                       RouteOptions options) {
   assert(!pattern.empty() && pattern.front() == '/');

@@ -93,6 +93,12 @@ class Router {
   void AddAsync(std::string method, std::string pattern, Handler handler,
                 RouteOptions options = {});
 
+  // Replaces the handler of every route for which `which` is true with
+  // `wrap(old handler, route)` (cross-cutting behaviour such as asynchronous
+  // answers). REQUIRES: not yet handed to a server.
+  void Wrap(const std::function<bool(const Route&)>& which,
+            const std::function<Handler(Handler, const Route&)>& wrap);
+
   // `path` is percent-encoded, without the query.
   RouteMatch Match(std::string_view method, std::string_view path) const;
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }

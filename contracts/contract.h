@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct BlockContext {
   Height height;
   uint64_t timestamp_ms = 0;       // the block's agreed time (UTC ms)
   const Hasher* hasher = nullptr;  // REQUIRES: non-null
+  // Optional: the ids of the block's transactions, in order (recorded in
+  // idempotency records). Empty, or one per transaction.
+  std::span<const Hash> tx_ids{};
 };
 
 // A fact for the shell (notifications, logs): "invoice.issued" + subject.

@@ -1,9 +1,51 @@
 #include "contracts/executor.h"
 
+#include <optional>
+#include <string>
+
 #include "contracts/codes.h"
 #include "contracts/keys.h"
 
 namespace fapiao::contracts {
+namespace {
+
+constexpr size_t kMaxIdempotencyBytes = 64;
+
+// Why a transaction with an idempotency key must not take effect, if it must not:
+// a malformed key, a repeat of the key's first request, or the key reused for another.
+std::optional<std::string> IdempotencyRefusal(const StateView& view, const pb::Transaction& tx,
+                                              const Bytes& idem) {
+  if (tx.idempotency_key().empty()) {
+    if (!tx.request_hash().empty()) return code::kBadIdempotencyKey;
+    return std::nullopt;
+  }
+  if (tx.idempotency_key().size() > kMaxIdempotencyBytes ||
+      tx.request_hash().size() > kMaxIdempotencyBytes) {
+    return code::kBadIdempotencyKey;
+  }
+  auto stored = view.Get(Column::kState, idem);
+  if (!stored) return std::nullopt;
+  pb::IdempotencyRecord first;
+  if (!first.ParseFromString(*stored) || first.request_hash() != tx.request_hash()) {
+    return code::kIdempotencyKeyReused;
+  }
+  return code::kIdempotentRepeat;
+}
+
+Bytes IdempotencyRecordOf(const pb::Transaction& tx, const pb::Receipt& r,
+                          const BlockContext& ctx, size_t index) {
+  pb::IdempotencyRecord rec;
+  rec.set_request_hash(tx.request_hash());
+  rec.set_height(ctx.height.value);
+  rec.set_sequence(tx.sequence());
+  rec.set_accepted(r.accepted());
+  rec.set_code(r.code());
+  for (const auto& e : r.events()) rec.add_events(e);
+  if (index < ctx.tx_ids.size()) rec.set_tx_id(ctx.tx_ids[index].ToBytes());
+  return rec.SerializeAsString();
+}
+
+}  // namespace
 
 BlockResult ExecuteBlock(const StateView& base, std::span<const pb::Transaction> txs,
                          const BlockContext& ctx) {
@@ -23,15 +65,27 @@ BlockResult ExecuteBlock(const StateView& base, std::span<const pb::Transaction>
       out.receipts.push_back(std::move(r));
       continue;
     }
-    auto res = Apply(view, tx, ctx);
-    if (res.ok()) {
-      r.set_accepted(true);
-      for (const auto& e : res->events) r.add_events(e.kind + " " + e.subject);
-      out.writes.Merge(res->writes);
-      out.events.insert(out.events.end(), res->events.begin(), res->events.end());
-    } else {
+    const Bytes idem = tx.idempotency_key().empty()
+                           ? Bytes()
+                           : keys::Idempotency(tx.member(), tx.idempotency_key());
+    std::optional<std::string> refused = IdempotencyRefusal(view, tx, idem);
+    if (refused) {
       r.set_accepted(false);
-      r.set_code(res.status().code());
+      r.set_code(*refused);
+    } else {
+      auto res = Apply(view, tx, ctx);
+      if (res.ok()) {
+        r.set_accepted(true);
+        for (const auto& e : res->events) r.add_events(e.kind + " " + e.subject);
+        out.writes.Merge(res->writes);
+        out.events.insert(out.events.end(), res->events.begin(), res->events.end());
+      } else {
+        r.set_accepted(false);
+        r.set_code(res.status().code());
+      }
+      if (!idem.empty()) {
+        out.writes.Put(Column::kState, idem, IdempotencyRecordOf(tx, r, ctx, i));
+      }
     }
     // The sequence is consumed whether the transaction was accepted or rejected.
     out.writes.Put(Column::kState, seen, "");

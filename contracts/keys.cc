@@ -95,6 +95,13 @@ Bytes Seen(uint32_t member, uint64_t sequence) {
   return k;
 }
 
+Bytes Idempotency(uint32_t member, std::string_view key) {
+  Bytes k = With("idem/");
+  AppendU32(k, member);
+  k += key;
+  return k;
+}
+
 Bytes VendorTimePrefix(std::string_view vendor_id) {
   return Lp("vt/", vendor_id);
 }

@@ -30,6 +30,7 @@ Bytes FlagCounter();                                                  // "ctr/fl
 Bytes OfficerQuery(uint64_t seq);                                     // "qlog/" u64
 Bytes OfficerQueryCounter();                                          // "ctr/qlog"
 Bytes Seen(uint32_t member, uint64_t sequence);                       // "seen/" u32 u64
+Bytes Idempotency(uint32_t member, std::string_view key);             // "idem/" u32 key
 
 // kIndex
 Bytes VendorTime(std::string_view vendor_id, uint64_t ms, std::string_view number);

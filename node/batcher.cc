@@ -58,7 +58,7 @@ Result<uint64_t> Batcher::Next(uint64_t& next, uint64_t& lease_end, const char* 
   return next++;
 }
 
-Result<Submitted> Batcher::Add(uint32_t kind, Bytes payload) {
+Result<Submitted> Batcher::Add(uint32_t kind, Bytes payload, const TxExtras& extras) {
   std::vector<Bytes> ready;
   uint64_t batch_seq = 0;
   Submitted out;
@@ -72,6 +72,8 @@ Result<Submitted> Batcher::Add(uint32_t kind, Bytes payload) {
     tx.set_payload(std::move(payload));
     tx.set_member(impl_->options.member);
     tx.set_sequence(*seq);
+    if (!extras.idempotency_key.empty()) tx.set_idempotency_key(extras.idempotency_key);
+    if (!extras.request_hash.empty()) tx.set_request_hash(extras.request_hash);
     Bytes bytes = tx.SerializeAsString();
     out.tx_id = TxId(impl_->hasher, bytes);
     out.sequence = *seq;

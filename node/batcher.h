@@ -13,6 +13,7 @@
 
 #include "ledger/core/batch.h"
 #include "ledger/store/block_store.h"
+#include "node/tx_extras.h"
 
 namespace boost::asio {
 class io_context;
@@ -43,7 +44,7 @@ class Batcher {
   // Loads the sequence leases. Codes: store.*.
   Status Open();
   // Adds a transaction of `kind` with `payload`; returns its id and sequence.
-  Result<Submitted> Add(uint32_t kind, Bytes payload);
+  Result<Submitted> Add(uint32_t kind, Bytes payload, const TxExtras& extras = {});
   void Flush();
 
  private:

@@ -227,12 +227,15 @@ Status Executor::Apply(uint64_t height, const pb::Block& block, const Bytes& cer
                        TxLocation{height, static_cast<uint32_t>(b), static_cast<uint32_t>(t)}});
     }
   }
-  contracts::BlockContext ctx{Height{height}, effective, &hasher_};
+  std::vector<Hash> tx_ids;
+  tx_ids.reserve(a.txs.size());
+  for (const auto& [id, loc] : a.txs) tx_ids.push_back(id);
+  contracts::BlockContext ctx{Height{height}, effective, &hasher_, tx_ids};
   contracts::BlockResult result = contracts::ExecuteBlock(store_, txs, ctx);
   result.writes.Merge(a.writes);  // the few executed-request markers into the large set
   a.writes = std::move(result.writes);
   ExecutedBlock done;
-  for (const auto& [id, loc] : a.txs) done.tx_ids.push_back(id);
+  done.tx_ids = tx_ids;
   // A transaction already committed (the same bytes proposed again, e.g. a batch
   // re-forwarded after a view change) keeps its first location and receipt. Only
   // transactions the contracts refused as duplicates can be such repeats.

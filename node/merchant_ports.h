@@ -28,7 +28,8 @@ class NodeCommittedState final : public api::merchant::CommittedState {
 class NodeSubmitter final : public api::merchant::Submitter {
  public:
   explicit NodeSubmitter(Node& node) : node_(node) {}
-  void Submit(uint32_t kind, Bytes payload, Done done) override;
+  void Submit(uint32_t kind, Bytes payload, Done done,
+              const api::merchant::SubmitOptions& options) override;
 
  private:
   Node& node_;

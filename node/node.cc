@@ -663,7 +663,7 @@ void Node::ReloadRevocations() {
 }
 
 Result<Hash> Node::Submit(uint32_t kind, Bytes payload,
-                          std::function<void(Result<TxOutcome>)> done) {
+                          std::function<void(Result<TxOutcome>)> done, const TxExtras& extras) {
   Impl& d = *impl_;
   {
     std::lock_guard lock(d.state_mu);
@@ -678,7 +678,7 @@ Result<Hash> Node::Submit(uint32_t kind, Bytes payload,
                          "the node is at its pending-transaction limit; retry later");
   }
   // Register the waiter before the batch can possibly execute.
-  auto sub = d.batcher->Add(kind, std::move(payload));
+  auto sub = d.batcher->Add(kind, std::move(payload), extras);
   if (!sub.ok()) return sub.status();
   {
     std::lock_guard lock(d.latency_mu);

@@ -13,6 +13,7 @@
 
 #include "ledger/core/status.h"
 #include "node/config.h"
+#include "node/tx_extras.h"
 #include "proto/contracts.pb.h"
 #include "proto/ledger.pb.h"
 
@@ -70,8 +71,10 @@ class Node {
   // Submits a transaction of `kind` for this node's member (signed in a batch).
   // `done` is called once it is executed (accepted or rejected), or with an
   // error if the node stops first. Codes: mempool.full, node.halted.
+  // `extras` carries an optional idempotency key (docs/contracts.md).
   Result<Hash> Submit(uint32_t kind, Bytes payload,
-                      std::function<void(Result<TxOutcome>)> done = nullptr);
+                      std::function<void(Result<TxOutcome>)> done = nullptr,
+                      const TxExtras& extras = {});
   // Admits a member-signed batch made elsewhere (any member); returns its tx ids.
   // `done`, if given, is called once the batch is executed here (a batch always
   // executes within one block), with the outcome of its first transaction.

@@ -85,7 +85,7 @@ std::string QrFigure(std::string_view zh, std::string_view en, std::string_view 
   std::string svg = matrix.ok() ? qr::RenderSvg(*matrix, 3, 4) : "";
   return "<figure id=\"" + std::string(id) + "\" class=\"qr\">" + svg + "<figcaption><span lang=\"zh\">" +
          std::string(zh) + "</span><br><span lang=\"en\">" + std::string(en) +
-         "</span><br><small>" + std::string(note) + "</small><br><code>" + HtmlEscape(text) +
+         "</span><br><small>" + std::string(note) + "</small><br><code class=\"qr-text\">" + HtmlEscape(text) +
          "</code></figcaption></figure>\n";
 }
 

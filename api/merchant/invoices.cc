@@ -8,6 +8,7 @@
 
 #include "api/merchant/claim_token.h"
 #include "api/merchant/common.h"
+#include "api/merchant/idempotency.h"
 #include "api/merchant/invoice_access.h"
 #include "api/merchant/merchant_api.h"
 #include "contracts/keys.h"
@@ -36,24 +37,32 @@ Response NotVisible() {
                                      "the invoice is committed but not yet readable here"));
 }
 
-void SubmitIssue(const MerchantContext& ctx, const Plan& plan, const Responder& respond) {
-  ctx.submitter->Submit(
-      static_cast<uint32_t>(contracts::TxKind::kIssueInvoice), plan.issue.SerializeAsString(),
-      [ctx, keeps = plan.buyer_keeps, respond](Result<SubmitOutcome> r) {
-        if (!r.ok()) return respond(SubmitProblem(r.status()));
-        if (!r->accepted) return respond(ContractProblem(r->code));
-        std::string number;
-        for (const auto& e : r->events) {
-          if (e.starts_with("invoice.issued ")) number = e.substr(15);
-        }
-        pb::Invoice inv;
-        if (!LoadRecord(ctx.state->view(), contracts::keys::Invoice(number), inv)) {
-          return respond(NotVisible());
-        }
-        json body{{"invoice", InvoiceJson(inv)}, {"height", r->height}, {"tx_id", r->tx_id}};
-        if (!keeps.is_null()) body["buyer"] = keeps;
-        respond(JsonResponse(201, body));
-      });
+// The answer to an executed (or replayed) IssueInvoice. `keeps` only when this
+// call's own RequestInvoice took effect (a replayed request's secrets were
+// answered to the first call and are known to nobody here).
+void AnswerIssue(const MerchantContext& ctx, const json& keeps, const Responder& respond,
+                 Result<SubmitOutcome> r) {
+  if (!r.ok()) return respond(SubmitProblem(r.status()));
+  if (!r->accepted) return respond(ContractProblem(r->code));
+  std::string number;
+  for (const auto& e : r->events) {
+    if (e.starts_with("invoice.issued ")) number = e.substr(15);
+  }
+  pb::Invoice inv;
+  if (!LoadRecord(ctx.state->view(), contracts::keys::Invoice(number), inv)) {
+    return respond(NotVisible());
+  }
+  json body{{"invoice", InvoiceJson(inv)}, {"height", r->height}, {"tx_id", r->tx_id}};
+  if (!keeps.is_null()) body["buyer"] = keeps;
+  respond(JsonResponse(201, body));
+}
+
+void SubmitIssue(const MerchantContext& ctx, const WriteIdentity& write, const Plan& plan,
+                 const json& keeps, const Responder& respond) {
+  SubmitWrite(ctx, write, static_cast<uint32_t>(contracts::TxKind::kIssueInvoice),
+              plan.issue.SerializeAsString(), [ctx, keeps, respond](Result<SubmitOutcome> r) {
+                AnswerIssue(ctx, keeps, respond, std::move(r));
+              });
 }
 
 // The RequestInvoice of a new claim: title with the name commitment, buyer
@@ -188,16 +197,23 @@ void IssueInvoiceRoute(const MerchantContext& ctx, const Request& req, Responder
   if (!body) return respond(ProblemResponse(body.problem()));
   auto input = ParseIssueInput(body.value());
   if (!input) return respond(ProblemResponse(input.problem()));
+  // A retry of an issuance already committed is answered from the ledger, before
+  // the claim (spent by the first) is checked again.
+  const WriteIdentity write = WriteIdentity::Of(ctx, req);
+  if (auto repeat =
+          CommittedRepeat(ctx, write, static_cast<uint32_t>(contracts::TxKind::kIssueInvoice))) {
+    return AnswerIssue(ctx, json(), respond, std::move(*repeat));
+  }
   Plan plan;
   if (auto refused = PlanIssue(ctx, key, input.value(), plan)) return respond(*refused);
-  if (!plan.request) return SubmitIssue(ctx, plan, respond);
-  ctx.submitter->Submit(static_cast<uint32_t>(contracts::TxKind::kRequestInvoice),
-                        plan.request->SerializeAsString(),
-                        [ctx, plan, respond](Result<SubmitOutcome> r) {
-                          if (!r.ok()) return respond(SubmitProblem(r.status()));
-                          if (!r->accepted) return respond(ContractProblem(r->code));
-                          SubmitIssue(ctx, plan, respond);
-                        });
+  if (!plan.request) return SubmitIssue(ctx, write, plan, json(), respond);
+  SubmitWrite(ctx, write, static_cast<uint32_t>(contracts::TxKind::kRequestInvoice),
+              plan.request->SerializeAsString(),
+              [ctx, write, plan, respond](Result<SubmitOutcome> r) {
+                if (!r.ok()) return respond(SubmitProblem(r.status()));
+                if (!r->accepted) return respond(ContractProblem(r->code));
+                SubmitIssue(ctx, write, plan, r->replayed ? json() : plan.buyer_keeps, respond);
+              });
 }
 
 Response GetInvoice(const MerchantContext& ctx, const Request& req) {

@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "api/merchant/buyer_links.h"
 #include "api/merchant/common.h"
+#include "api/merchant/idempotency.h"
 #include "api/merchant/merchant_api.h"
 #include "contracts/keys.h"
 #include "contracts/kinds.h"
@@ -29,6 +29,19 @@ const std::vector<FieldSpec> kPaymentSpec = {
     {"paid_at", JsonType::kAny, true, {}},      {"reference", JsonType::kString, true, {}},
     {"items", JsonType::kArray, false, {}},
 };
+
+std::string UrlEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
 
 json PaymentJson(const pb::Payment& p) {
   const auto& a = p.attested();
@@ -55,11 +68,9 @@ json PaymentJson(const pb::Payment& p) {
 
 Response AttestationResponse(const MerchantContext& ctx, int status, const pb::Payment& p,
                              const std::string& token) {
-  // The buyer claims on the node of the vendor's market operator (the only one that issues).
-  pb::Vendor vendor;
-  LoadRecord(ctx.state->view(), contracts::keys::Vendor(p.attested().vendor_id()), vendor);
-  const std::string url =
-      ClaimUrl(ctx, vendor.operator_member(), p.provider(), p.attested().reference(), token);
+  const std::string url = ctx.identity.public_base_url +
+                          "/buyer/claim?provider=" + std::to_string(p.provider()) +
+                          "&ref=" + UrlEncode(p.attested().reference()) + "&token=" + token;
   return JsonResponse(status, json{{"payment", PaymentJson(p)},
                                    {"height", p.height()},
                                    {"claim_token", token},
@@ -130,8 +141,9 @@ void AttestPayment(const MerchantContext& ctx, const Request& req, Responder res
     }
     return respond(ContractProblem("payment.conflicting_reference", "/reference"));
   }
-  ctx.submitter->Submit(
-      static_cast<uint32_t>(contracts::TxKind::kAttestPayment), msg.SerializeAsString(),
+  SubmitWrite(
+      ctx, WriteIdentity::Of(ctx, req), static_cast<uint32_t>(contracts::TxKind::kAttestPayment),
+      msg.SerializeAsString(),
       [ctx, key, token, respond](Result<SubmitOutcome> r) {
         if (!r.ok()) return respond(SubmitProblem(r.status()));
         if (!r->accepted) {

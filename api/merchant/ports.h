@@ -38,6 +38,13 @@ struct SubmitOutcome {
   bool accepted = false;
   std::string code;  // the contract's rejection code when !accepted
   std::vector<std::string> events;
+  bool replayed = false;  // answered from the first transaction of its idempotency key
+};
+
+// Optional envelope fields of the transaction (docs/contracts.md "Idempotency keys").
+struct SubmitOptions {
+  Bytes idempotency_key;  // empty: none
+  Bytes request_hash;
 };
 
 class Submitter {
@@ -47,7 +54,9 @@ class Submitter {
   // Signs `payload` as this node's member and calls `done` exactly once, from
   // any thread: with the outcome after execution, or with an error
   // (mempool.full, node.halted, ...) when it was not admitted or never ran.
-  virtual void Submit(uint32_t kind, Bytes payload, Done done) = 0;
+  // `options` go into the transaction's envelope as they are.
+  virtual void Submit(uint32_t kind, Bytes payload, Done done,
+                      const SubmitOptions& options = {}) = 0;
 };
 
 struct NodeIdentity {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "api/merchant/common.h"
+#include "api/merchant/idempotency.h"
 #include "api/merchant/merchant_api.h"
 #include "api/merchant/vendor_json.h"
 #include "contracts/keys.h"
@@ -16,10 +17,10 @@ using auth::Action;
 using nlohmann::json;
 
 // Submits and answers with the vendor as committed, or the contract's code.
-void SubmitVendorTx(const MerchantContext& ctx, contracts::TxKind kind, Bytes payload,
-                    std::string vendor_id, int http_ok, Responder respond) {
-  ctx.submitter->Submit(
-      static_cast<uint32_t>(kind), std::move(payload),
+void SubmitVendorTx(const MerchantContext& ctx, const Request& req, contracts::TxKind kind,
+                    Bytes payload, std::string vendor_id, int http_ok, Responder respond) {
+  SubmitWrite(
+      ctx, WriteIdentity::Of(ctx, req), static_cast<uint32_t>(kind), std::move(payload),
       [ctx, vendor_id = std::move(vendor_id), http_ok, respond](Result<SubmitOutcome> r) {
         if (!r.ok()) return respond(SubmitProblem(r.status()));
         if (!r->accepted) return respond(ContractProblem(r->code));
@@ -53,7 +54,7 @@ void RegisterVendor(const MerchantContext& ctx, const Request& req, Responder re
       !s.ok()) {
     return respond(AuthProblem(s));
   }
-  SubmitVendorTx(ctx, contracts::TxKind::kRegisterVendor, msg.SerializeAsString(), info.vendor_id(),
+  SubmitVendorTx(ctx, req, contracts::TxKind::kRegisterVendor, msg.SerializeAsString(), info.vendor_id(),
                  201, std::move(respond));
 }
 
@@ -133,7 +134,7 @@ void PatchVendor(const MerchantContext& ctx, const Request& req, Responder respo
                                                  "status must be active or suspended", "/status")));
     }
     msg.set_reason(body.value("reason", std::string()));
-    return SubmitVendorTx(ctx, contracts::TxKind::kSetVendorStatus, msg.SerializeAsString(), id,
+    return SubmitVendorTx(ctx, req, contracts::TxKind::kSetVendorStatus, msg.SerializeAsString(), id,
                           200, std::move(respond));
   }
   const std::pair<const char*, const std::string*> fixed[] = {{"vendor_id", &id},
@@ -150,7 +151,7 @@ void PatchVendor(const MerchantContext& ctx, const Request& req, Responder respo
   if (auto problem = FillVendorInfo(body, *msg.mutable_info())) {
     return respond(ProblemResponse(*problem));
   }
-  SubmitVendorTx(ctx, contracts::TxKind::kUpdateVendor, msg.SerializeAsString(), id, 200,
+  SubmitVendorTx(ctx, req, contracts::TxKind::kUpdateVendor, msg.SerializeAsString(), id, 200,
                  std::move(respond));
 }
 

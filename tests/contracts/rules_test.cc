@@ -96,6 +96,48 @@ TEST_CASE("executor: (member, sequence) executes at most once", "[contracts][exe
   CHECK(c.Payment(kPay, "r1")->attested().amount_fen() == 100);
 }
 
+TEST_CASE("executor: one effect per (member, idempotency key)", "[contracts][executor]") {
+  Chain c;
+  REQUIRE(c.Register("v1") == "ok");
+  const auto pay = [&](const std::string& ref, const std::string& key, const std::string& req) {
+    pb::AttestPayment p;
+    p.set_vendor_id("v1");
+    p.set_amount_fen(100);
+    p.set_paid_at_ms(c.now());
+    p.set_reference(ref);
+    p.set_claim_token_hash(std::string(32, 'x'));
+    pb::Transaction tx = c.Tx(kPay, TxKind::kAttestPayment, p);
+    tx.set_idempotency_key(key);
+    tx.set_request_hash(req);
+    return tx;
+  };
+  // Two retries racing into one block, and a third in a later block: one effect.
+  auto r = c.Block({pay("r1", "k1", "h1"), pay("r2", "k1", "h1")});
+  CHECK(r == std::vector<std::string>{"ok", code::kIdempotentRepeat});
+  CHECK(c.Run(pay("r3", "k1", "h1")) == code::kIdempotentRepeat);
+  CHECK(c.Payment(kPay, "r1"));
+  CHECK_FALSE(c.Payment(kPay, "r2"));
+  CHECK_FALSE(c.Payment(kPay, "r3"));
+  // The key used for another request is refused, and changes nothing.
+  CHECK(c.Run(pay("r4", "k1", "other")) == code::kIdempotencyKeyReused);
+  CHECK_FALSE(c.Payment(kPay, "r4"));
+  // Keys are per member: another member's k1 is its own.
+  pb::Transaction vendor = c.Tx(kOp, TxKind::kRegisterVendor, pb::RegisterVendor());
+  vendor.set_idempotency_key("k1");
+  vendor.set_request_hash("h1");
+  CHECK(c.Run(vendor) != code::kIdempotentRepeat);
+  // The record is the first outcome, rejected or not.
+  pb::IdempotencyRecord rec;
+  REQUIRE(rec.ParseFromString(*c.state().Get(Column::kState, keys::Idempotency(kPay, "k1"))));
+  CHECK(rec.accepted());
+  CHECK(rec.request_hash() == "h1");
+  CHECK(rec.events_size() == 1);
+  // Malformed: a key over 64 bytes, or a request hash without a key.
+  CHECK(c.Run(pay("r5", std::string(65, 'k'), "h")) == code::kBadIdempotencyKey);
+  CHECK(c.Run(pay("r6", "", "h")) == code::kBadIdempotencyKey);
+  CHECK_FALSE(c.Payment(kPay, "r5"));
+}
+
 TEST_CASE("invoice numbers: 20 digits, gap-free per (year, province), red shares them",
           "[contracts][numbers]") {
   Chain c;

@@ -40,11 +40,12 @@ std::pair<std::string, std::string> Figure(const std::string& html, const std::s
   const size_t svg_at = fig.find("<svg");
   const size_t svg_end = fig.find("</svg>");
   REQUIRE(svg_at != std::string::npos);
-  const size_t code_at = fig.find("<code>", svg_end);
+  const std::string open = "<code class=\"qr-text\">";
+  const size_t code_at = fig.find(open, svg_end);
   const size_t code_end = fig.find("</code>", code_at);
   REQUIRE(code_at != std::string::npos);
-  return {Unescape(fig.substr(code_at + 6, code_end - code_at - 6)),
-          fig.substr(svg_at, svg_end + 6 - svg_at)};
+  return {Unescape(fig.substr(code_at + open.size(), code_end - code_at - open.size())),
+          fig.substr(svg_at, svg_end + 7 - svg_at)};  // with its newline
 }
 
 TEST_CASE("merchant: the printable invoice carries both QR codes of the invoice",
@@ -82,6 +83,7 @@ TEST_CASE("merchant: the printable invoice carries both QR codes of the invoice"
   auto verified =
       w.Call(kPayNode, http::verb::post, "/v1/verify", json{{"qr", signed_text}}.dump(), "");
   REQUIRE(verified.status == 200);
+  INFO(verified.raw);
   CHECK(verified.body["valid"] == true);
 
   SECTION("the buyer reads it with its claim") {

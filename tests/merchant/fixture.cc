@@ -38,7 +38,7 @@ class World::State final : public CommittedState {
 class World::FakeSubmitter final : public Submitter {
  public:
   FakeSubmitter(World& world, uint32_t member) : w_(world), member_(member) {}
-  void Submit(uint32_t kind, Bytes payload, Done done) override {
+  void Submit(uint32_t kind, Bytes payload, Done done, const SubmitOptions& options) override {
     SubmitOutcome out;
     {
       std::lock_guard lock(w_.mu_);
@@ -49,16 +49,20 @@ class World::FakeSubmitter final : public Submitter {
       tx.set_payload(std::move(payload));
       tx.set_member(member_);
       tx.set_sequence(++sequence_);
+      tx.set_idempotency_key(options.idempotency_key);
+      tx.set_request_hash(options.request_hash);
       const uint64_t height = ++w_.height_;
       w_.chain_.Advance(1000);
-      contracts::BlockContext ctx{Height{height}, w_.chain_.now(), &w_.chain_.hasher()};
+      const Hash tx_id = TxId(w_.chain_.hasher(), tx.SerializeAsString());
+      contracts::BlockContext ctx{Height{height}, w_.chain_.now(), &w_.chain_.hasher(),
+                                  std::span<const Hash>(&tx_id, 1)};
       contracts::BlockResult res =
           contracts::ExecuteBlock(w_.chain_.state(), std::span<const pb::Transaction>(&tx, 1), ctx);
       w_.chain_.state().Apply(res.writes);
       const pb::Receipt& r = res.receipts.at(0);
       const std::vector<std::string> events(r.events().begin(), r.events().end());
       w_.proofs_[height] = {events, w_.Prove(tx, height)};
-      out.tx_id = TxId(w_.chain_.hasher(), tx.SerializeAsString()).ToHex();
+      out.tx_id = tx_id.ToHex();
       out.height = height;
       out.accepted = r.accepted();
       out.code = r.code();
@@ -162,10 +166,11 @@ const std::vector<std::string>& World::KeyNames() {
 
 Reply World::Call(uint32_t member, http::verb method, const std::string& target,
                   const std::string& body, const std::string& token,
-                  const std::string& content_type) {
+                  const std::string& content_type, const api::Fields& headers) {
   api::testing::TestClient client(nodes_.at(member)->server->port());
   auto req = api::testing::MakeRequest(method, target, body, content_type);
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  for (const auto& [name, value] : headers) req.set(name, value);
   REQUIRE_FALSE(client.Send(std::move(req)));
   api::testing::ClientResponse res;
   REQUIRE_FALSE(client.Read(res));

@@ -44,7 +44,8 @@ class World {
   // member 1 (operator of M1) or 2 (payment provider).
   Reply Call(uint32_t member, boost::beast::http::verb method, const std::string& target,
              const std::string& body, const std::string& token,
-             const std::string& content_type = "application/json");
+             const std::string& content_type = "application/json",
+             const api::Fields& headers = {});
   // A copy of all committed state (both columns), to compare before/after.
   std::map<std::pair<int, std::string>, std::string> Snapshot();
   uint64_t submits() const { return submits_; }

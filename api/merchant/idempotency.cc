@@ -1,0 +1,115 @@
+#include "api/merchant/idempotency.h"
+
+#include <utility>
+
+#include "api/merchant/common.h"
+#include "contracts/codes.h"
+#include "contracts/keys.h"
+
+namespace fapiao::api::merchant {
+namespace {
+
+constexpr std::size_t kMaxClientKey = 255;
+
+Bytes Domain(std::string_view tag) {
+  return Bytes(tag) + '\0';
+}
+
+// The committed record of the first transaction under `key`, if any.
+std::optional<pb::IdempotencyRecord> FirstOf(const MerchantContext& ctx, const Bytes& key) {
+  pb::IdempotencyRecord rec;
+  if (!LoadRecord(ctx.state->view(), contracts::keys::Idempotency(ctx.identity.member, key), rec)) {
+    return std::nullopt;
+  }
+  return rec;
+}
+
+SubmitOutcome Replay(const pb::IdempotencyRecord& rec) {
+  SubmitOutcome o;
+  o.tx_id = ToHex(rec.tx_id());
+  o.height = rec.height();
+  o.accepted = rec.accepted();
+  o.code = rec.code();
+  o.events.assign(rec.events().begin(), rec.events().end());
+  o.replayed = true;
+  return o;
+}
+
+SubmitOutcome Reused() {
+  SubmitOutcome o;
+  o.accepted = false;
+  o.code = contracts::code::kIdempotencyKeyReused;
+  return o;
+}
+
+}  // namespace
+
+std::optional<Problem> CheckIdempotencyHeader(const Request& request) {
+  auto value = request.Header(kIdempotencyHeader);
+  if (!value) return std::nullopt;
+  bool printable = !value->empty() && value->size() <= kMaxClientKey;
+  for (char c : *value) printable = printable && c > 0x20 && c < 0x7f;
+  if (printable) return std::nullopt;
+  return MakeProblem(400, "request.bad_idempotency_key",
+                     "Idempotency-Key must be 1-255 printable ASCII characters without spaces",
+                     std::string(kIdempotencyHeader));
+}
+
+WriteIdentity WriteIdentity::Of(const MerchantContext& ctx, const Request& request) {
+  WriteIdentity w;
+  auto value = request.Header(kIdempotencyHeader);
+  if (!value) return w;
+  w.client_key_ = std::string(*value);
+  // Scope: the API key's public id, so two callers never share a key space.
+  w.scope_ = "public";
+  if (auto auth = request.Header("Authorization")) {
+    const auto at = auth->find("fpk_");
+    if (at != std::string_view::npos) {
+      const auto id = auth->substr(at + 4, auth->find('_', at + 4) - (at + 4));
+      w.scope_ = "key:" + std::string(id);
+    }
+  }
+  Bytes req = Domain("fapiao/idempotency-request/v1");
+  AppendLengthPrefixed(req, request.method);
+  AppendLengthPrefixed(req, request.path);
+  AppendLengthPrefixed(req, request.body);
+  w.request_hash_ = ctx.identity.hasher->Digest(req).ToBytes();
+  return w;
+}
+
+SubmitOptions WriteIdentity::For(const Hasher& hasher, uint32_t kind) const {
+  if (!keyed()) return {};
+  Bytes k = Domain("fapiao/idempotency/v1");
+  AppendLengthPrefixed(k, scope_);
+  AppendLengthPrefixed(k, client_key_);
+  AppendU32(k, kind);
+  return SubmitOptions{hasher.Digest(k).ToBytes(), request_hash_};
+}
+
+std::optional<SubmitOutcome> CommittedRepeat(const MerchantContext& ctx,
+                                             const WriteIdentity& write, uint32_t kind) {
+  if (!write.keyed()) return std::nullopt;
+  const SubmitOptions options = write.For(*ctx.identity.hasher, kind);
+  auto first = FirstOf(ctx, options.idempotency_key);
+  if (!first) return std::nullopt;
+  return first->request_hash() == options.request_hash ? Replay(*first) : Reused();
+}
+
+void SubmitWrite(const MerchantContext& ctx, const WriteIdentity& write, uint32_t kind,
+                 Bytes payload, Submitter::Done done) {
+  if (auto repeat = CommittedRepeat(ctx, write, kind)) return done(std::move(*repeat));
+  SubmitOptions options = write.For(*ctx.identity.hasher, kind);
+  const Bytes key = options.idempotency_key;
+  ctx.submitter->Submit(
+      kind, std::move(payload),
+      [ctx, key, done = std::move(done)](Result<SubmitOutcome> r) {
+        if (r.ok() && !r->accepted && r->code == contracts::code::kIdempotentRepeat) {
+          // Raced the first; by now it is committed (it executed before this one).
+          if (auto first = FirstOf(ctx, key)) return done(Replay(*first));
+        }
+        done(std::move(r));
+      },
+      options);
+}
+
+}  // namespace fapiao::api::merchant
