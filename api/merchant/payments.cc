@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/merchant/buyer_links.h"
 #include "api/merchant/common.h"
 #include "api/merchant/idempotency.h"
 #include "api/merchant/merchant_api.h"
@@ -29,19 +30,6 @@ const std::vector<FieldSpec> kPaymentSpec = {
     {"paid_at", JsonType::kAny, true, {}},      {"reference", JsonType::kString, true, {}},
     {"items", JsonType::kArray, false, {}},
 };
-
-std::string UrlEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
 
 json PaymentJson(const pb::Payment& p) {
   const auto& a = p.attested();
@@ -68,9 +56,11 @@ json PaymentJson(const pb::Payment& p) {
 
 Response AttestationResponse(const MerchantContext& ctx, int status, const pb::Payment& p,
                              const std::string& token) {
-  const std::string url = ctx.identity.public_base_url +
-                          "/buyer/claim?provider=" + std::to_string(p.provider()) +
-                          "&ref=" + UrlEncode(p.attested().reference()) + "&token=" + token;
+  // The buyer claims on the node of the vendor's market operator (the only one that issues).
+  pb::Vendor vendor;
+  LoadRecord(ctx.state->view(), contracts::keys::Vendor(p.attested().vendor_id()), vendor);
+  const std::string url =
+      ClaimUrl(ctx, vendor.operator_member(), p.provider(), p.attested().reference(), token);
   return JsonResponse(status, json{{"payment", PaymentJson(p)},
                                    {"height", p.height()},
                                    {"claim_token", token},
