@@ -18,10 +18,10 @@
 
 #include <cstdio>
 #include <deque>
-#include <optional>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -96,7 +96,9 @@ std::vector<std::string> RegisterVendors(const Options& o, const std::string& ru
         {"name", "bench stall " + std::to_string(i)},
         {"market", o.market},
         {"stall", "B-" + std::to_string(i)},
-        {"taxpayer_id", {{"kind", "uscc"}, {"value", Uscc(static_cast<uint32_t>(std::stoul(run, nullptr, 16)) * 64 + i)}}},
+        {"taxpayer_id",
+         {{"kind", "uscc"},
+          {"value", Uscc(static_cast<uint32_t>(std::stoul(run, nullptr, 16)) * 64 + i)}}},
         {"taxpayer_type", "small_scale"},
         {"defaults",
          {{{"item_class", "vegetables"},
@@ -259,15 +261,14 @@ class Bench {
   void Reads(const std::string& number, uint32_t provider, const std::string& ref,
              const std::string& token, std::function<void(bool, const std::string&)> finish) {
     using client::PercentEncode;
-    const std::string claim_query = "?provider=" + std::to_string(provider) +
-                                    "&ref=" + PercentEncode(ref) + "&token=" + token;
+    const std::string claim_query =
+        "?provider=" + std::to_string(provider) + "&ref=" + PercentEncode(ref) + "&token=" + token;
     Request(*op_, "read_invoice", http::verb::get,
             "/v1/invoices/" + PercentEncode(number) + claim_query, {}, {},
             [this, finish, provider, ref](const HttpResult& r) {
               if (r.status != 200) return finish(false, ProblemCode(r));
               Request(*pay_, "read_payment", http::verb::get,
-                      "/v1/payments/" + std::to_string(provider) + "/" +
-                          client::PercentEncode(ref),
+                      "/v1/payments/" + std::to_string(provider) + "/" + client::PercentEncode(ref),
                       {}, o_.provider_key, [finish](const HttpResult& r2) {
                         if (r2.status != 200) return finish(false, ProblemCode(r2));
                         finish(true, {});
@@ -295,8 +296,8 @@ class Bench {
   void ScheduleOpen() {
     const auto now = Clock::now();
     while (true) {
-      const auto due = start_ + std::chrono::nanoseconds(
-                                    static_cast<int64_t>(static_cast<double>(scheduled_) * 1e9 / o_.rate));
+      const auto due = start_ + std::chrono::nanoseconds(static_cast<int64_t>(
+                                    static_cast<double>(scheduled_) * 1e9 / o_.rate));
       if (due >= end_) return MaybeStop();
       if (due > now) {
         timer_.expires_at(due);
@@ -324,12 +325,13 @@ class Bench {
       if (ec) return;
       uint64_t errors = 0;
       for (const auto& [code, count] : errors_) errors += count;
-      std::printf("%5.0fs  ok/s %6llu  errors %llu  in flight %llu  waiting %zu  p50 %.1f ms  p99 %.1f ms\n",
-                  std::chrono::duration<double>(Clock::now() - start_).count(),
-                  static_cast<unsigned long long>(ok_this_second_),
-                  static_cast<unsigned long long>(errors),
-                  static_cast<unsigned long long>(in_flight_), op_->waiting() + pay_->waiting(),
-                  sales_.QuantileMs(0.5), sales_.QuantileMs(0.99));
+      std::printf(
+          "%5.0fs  ok/s %6llu  errors %llu  in flight %llu  waiting %zu  p50 %.1f ms  p99 %.1f "
+          "ms\n",
+          std::chrono::duration<double>(Clock::now() - start_).count(),
+          static_cast<unsigned long long>(ok_this_second_), static_cast<unsigned long long>(errors),
+          static_cast<unsigned long long>(in_flight_), op_->waiting() + pay_->waiting(),
+          sales_.QuantileMs(0.5), sales_.QuantileMs(0.99));
       std::fflush(stdout);
       ok_this_second_ = 0;
       if (Clock::now() >= end_ && in_flight_ == 0) return;
@@ -338,7 +340,7 @@ class Bench {
   }
 
   static nlohmann::json Latency(const Histogram& h) {
-    return {{"count", h.count()},         {"p50_ms", h.QuantileMs(0.5)},
+    return {{"count", h.count()},          {"p50_ms", h.QuantileMs(0.5)},
             {"p90_ms", h.QuantileMs(0.9)}, {"p99_ms", h.QuantileMs(0.99)},
             {"max_ms", h.MaxMs()},         {"mean_ms", h.MeanMs()}};
   }
@@ -354,26 +356,27 @@ class Bench {
     }
     nlohmann::json requests = nlohmann::json::object();
     for (const auto& [name, h] : per_request_) requests[name] = Latency(h);
-    return {{"flow", o_.flow},
-            {"mode", o_.rate > 0 ? "open" : "closed"},
-            {"concurrency", o_.concurrency},
-            {"rate", o_.rate},
-            {"duration_s", o_.duration_s},
-            {"elapsed_s", elapsed},
-            {"vendors", vendors_.size()},
-            {"ok", ok_},
-            {"errors", errors},
-            {"errors_by_code", by_code},
-            {"throughput_per_s", elapsed > 0 ? static_cast<double>(ok_) / elapsed : 0},
-            {"latency", Latency(sales_)},
-            {"requests", requests},
-            {"connects", op_->connects() + pay_->connects()},
-            {"issue_retries", issue_retries_},
-            {"prefill", o_.prefill},
-            {"prefilled_used", prefilled_used_},
-            {"prefill_errors", prefill_errors_},
-            {"client_cpu_s", SelfCpuSeconds() - cpu_at_start_},
-            {"machine", {{"nproc", std::thread::hardware_concurrency()}, {"cpu", bench::CpuModel()}}}};
+    return {
+        {"flow", o_.flow},
+        {"mode", o_.rate > 0 ? "open" : "closed"},
+        {"concurrency", o_.concurrency},
+        {"rate", o_.rate},
+        {"duration_s", o_.duration_s},
+        {"elapsed_s", elapsed},
+        {"vendors", vendors_.size()},
+        {"ok", ok_},
+        {"errors", errors},
+        {"errors_by_code", by_code},
+        {"throughput_per_s", elapsed > 0 ? static_cast<double>(ok_) / elapsed : 0},
+        {"latency", Latency(sales_)},
+        {"requests", requests},
+        {"connects", op_->connects() + pay_->connects()},
+        {"issue_retries", issue_retries_},
+        {"prefill", o_.prefill},
+        {"prefilled_used", prefilled_used_},
+        {"prefill_errors", prefill_errors_},
+        {"client_cpu_s", SelfCpuSeconds() - cpu_at_start_},
+        {"machine", {{"nproc", std::thread::hardware_concurrency()}, {"cpu", bench::CpuModel()}}}};
   }
 
   const Options& o_;
@@ -409,8 +412,9 @@ int main(int argc, char** argv) {
   app.add_option("--market", o.market, "the operator's market");
   app.add_option("--vendors", o.vendors, "vendors to register and sell from")
       ->check(CLI::Range(1, 64));
-  app.add_option("--flow", o.flow, "attest: payments only; issue: payment + invoice by claim; "
-                                   "mixed: issue + read the invoice and the payment")
+  app.add_option("--flow", o.flow,
+                 "attest: payments only; issue: payment + invoice by claim; "
+                 "mixed: issue + read the invoice and the payment")
       ->check(CLI::IsMember({"attest", "issue", "mixed"}));
   auto* conc = app.add_option("--concurrency", o.concurrency, "closed loop: sales in flight")
                    ->check(CLI::Range(1, 4096));
@@ -462,17 +466,18 @@ int main(int argc, char** argv) {
                   ? result["client_cpu_s"].get<double>() * 1e6 / result["ok"].get<double>()
                   : 0.0);
   std::printf("  sale latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n",
-              lat["p50_ms"].get<double>(), lat["p90_ms"].get<double>(),
-              lat["p99_ms"].get<double>(), lat["max_ms"].get<double>());
+              lat["p50_ms"].get<double>(), lat["p90_ms"].get<double>(), lat["p99_ms"].get<double>(),
+              lat["max_ms"].get<double>());
   for (const auto& [name, r] : result["requests"].items()) {
     std::printf("  %-13s ms: p50 %.1f  p99 %.1f  (%llu ok)\n", name.c_str(),
                 r["p50_ms"].get<double>(), r["p99_ms"].get<double>(),
                 r["count"].get<unsigned long long>());
   }
   if (result["issue_retries"].get<uint64_t>() > 0) {
-    std::printf("  issue retried %llu times (claim.invalid: payment not yet executed on the "
-                "operator's node)\n",
-                result["issue_retries"].get<unsigned long long>());
+    std::printf(
+        "  issue retried %llu times (claim.invalid: payment not yet executed on the "
+        "operator's node)\n",
+        result["issue_retries"].get<unsigned long long>());
   }
   for (const auto& [code, count] : result["errors_by_code"].items()) {
     std::printf("  error %s: %llu\n", code.c_str(), count.get<unsigned long long>());

@@ -114,7 +114,8 @@ void Pool::Run(Conn* c, Job job) {
   c->stream.expires_after(timeout_);
   // Numeric hosts only (the bench talks to local nodes): no resolver round trip.
   beast::error_code ec;
-  const auto address = boost::asio::ip::make_address(host_ == "localhost" ? "127.0.0.1" : host_, ec);
+  const auto address =
+      boost::asio::ip::make_address(host_ == "localhost" ? "127.0.0.1" : host_, ec);
   if (ec) return fail("client.connect", ec);
   c->stream.async_connect(tcp::endpoint(address, port_),
                           [c, exchange, fail](beast::error_code ec2) {

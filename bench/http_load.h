@@ -36,8 +36,7 @@ class Pool {
        std::chrono::milliseconds timeout);
   ~Pool();
   // Sends when a connection is free (FIFO otherwise). `bearer` empty = no key.
-  void Send(http::verb method, std::string target, std::string body, std::string bearer,
-            Done done);
+  void Send(http::verb method, std::string target, std::string body, std::string bearer, Done done);
   size_t waiting() const { return waiting_.size(); }
   uint64_t connects() const { return connects_; }
 

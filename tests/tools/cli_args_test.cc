@@ -13,8 +13,9 @@ using namespace fapiao;
 TEST_CASE("item specs: name:qty:price:fen or name:fen", "[tools]") {
   auto full = cli::ParseItem("tomatoes:2.5:5:1250");
   REQUIRE(full.ok());
-  CHECK(*full == nlohmann::json{{"name", "tomatoes"}, {"quantity", "2.5"}, {"unit_price", "5"},
-                                {"amount_fen", 1250}});
+  CHECK(*full ==
+        nlohmann::json{
+            {"name", "tomatoes"}, {"quantity", "2.5"}, {"unit_price", "5"}, {"amount_fen", 1250}});
   auto short_form = cli::ParseItem("greens:300");
   REQUIRE(short_form.ok());
   CHECK(*short_form == nlohmann::json{{"name", "greens"}, {"amount_fen", 300}});
@@ -49,7 +50,8 @@ TEST_CASE("claim and allocation specs keep ':' inside the reference", "[tools]")
 
 TEST_CASE("problems print as code: detail (field)", "[tools]") {
   CHECK(cli::DescribeProblem(
-            422, R"({"code":"request.invalid_amount","detail":"bad amount","field":"/amount_fen"})") ==
+            422,
+            R"({"code":"request.invalid_amount","detail":"bad amount","field":"/amount_fen"})") ==
         "request.invalid_amount: bad amount (/amount_fen)");
   CHECK(cli::DescribeProblem(401, R"({"code":"auth.missing","detail":"no key"})") ==
         "auth.missing: no key");
@@ -99,7 +101,7 @@ TEST_CASE("usage errors exit 2 and send nothing", "[tools]") {
   org_without_id.claim = "1:R-1:0123456789abcdef0123456789abcdef";
   org_without_id.title_org = "Acme";
   CHECK(cli::RunIssue(ep, org_without_id, out, err) == cli::kExitUsage);
-  CHECK(cli::RunGet(ep, Get("payment", "R-1"), out, err) == cli::kExitUsage);  // no provider/
+  CHECK(cli::RunGet(ep, Get("payment", "R-1"), out, err) == cli::kExitUsage);       // no provider/
   CHECK(cli::RunGet(ep, Get("invoice", "1", "png"), out, err) == cli::kExitUsage);  // no --out
   CHECK(cli::RunGet(ep, Get("vendor", "v-1", "svg"), out, err) == cli::kExitUsage);
   CHECK(cli::RunGet(cli::Endpoint{"ftp://x", ""}, Get("vendor", "v-1"), out, err) ==

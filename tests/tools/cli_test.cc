@@ -62,8 +62,11 @@ TEST_CASE("fapiao attest, issue and get drive a real consortium", "[tools][integ
   // The vendor, registered through the same client library the CLI uses.
   fapiao::client::HttpClient op(*fapiao::client::ParseApiUrl(op_api), 60s);
   const nlohmann::json vendor = {
-      {"vendor_id", "v-1"}, {"name", "Auntie Li greens"}, {"market", "puer-simao"},
-      {"stall", "A-12"}, {"taxpayer_id", {{"kind", "uscc"}, {"value", "92530800MA6N0K3X27"}}},
+      {"vendor_id", "v-1"},
+      {"name", "Auntie Li greens"},
+      {"market", "puer-simao"},
+      {"stall", "A-12"},
+      {"taxpayer_id", {{"kind", "uscc"}, {"value", "92530800MA6N0K3X27"}}},
       {"taxpayer_type", "small_scale"},
       {"defaults",
        {{{"item_class", "vegetables"},
@@ -90,8 +93,8 @@ TEST_CASE("fapiao attest, issue and get drive a real consortium", "[tools][integ
   CHECK(payment.at("payment").at("paid_at_ms") == minute_ago);
 
   // 2. a bad amount: the node's problem, on stderr, exit 1
-  auto bad = Cli({"attest", "--api", pay_api, "--key", pay_key, "--vendor", "v-1",
-                  "--amount-fen", "12.5", "--reference", "R-0002"});
+  auto bad = Cli({"attest", "--api", pay_api, "--key", pay_key, "--vendor", "v-1", "--amount-fen",
+                  "12.5", "--reference", "R-0002"});
   CHECK(bad.rc == 1);
   CHECK(bad.out.empty());
   CHECK(bad.err.rfind("request.invalid_amount: ", 0) == 0);
@@ -138,8 +141,8 @@ TEST_CASE("fapiao attest, issue and get drive a real consortium", "[tools][integ
   REQUIRE(get_vendor.rc == 0);
   CHECK(nlohmann::json::parse(get_vendor.out).at("vendor").at("stall") == "A-12");
   const std::string png = c.dir() + "/invoice.png";
-  auto qr = Cli({"get", "--api", op_api, "invoice", number, "--claim", claim, "--qr", "png",
-                 "--out", png});
+  auto qr = Cli(
+      {"get", "--api", op_api, "invoice", number, "--claim", claim, "--qr", "png", "--out", png});
   REQUIRE(qr.rc == 0);
   std::ifstream in(png, std::ios::binary);
   std::string magic(8, '\0');

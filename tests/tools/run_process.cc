@@ -25,7 +25,8 @@ std::string Slurp(const std::string& path) {
 
 }  // namespace
 
-ProcessResult RunProcess(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+ProcessResult RunProcess(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env) {
   static std::atomic<int> counter{0};
   const auto base = std::filesystem::temp_directory_path() /
                     ("fapiao-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));

@@ -66,7 +66,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"invoice", "payment", "vendor"}));
   get->add_option("id", get_args.id, "invoice number, provider/reference, or vendor id")
       ->required();
-  get->add_option("--claim", get_args.claim, "invoice: read as its buyer, provider:reference:token");
+  get->add_option("--claim", get_args.claim,
+                  "invoice: read as its buyer, provider:reference:token");
   get->add_option("--qr", get_args.qr, "invoice: its verification QR, png or svg")
       ->check(CLI::IsMember({"png", "svg"}));
   get->add_flag("--proof", get_args.proof, "invoice: its inclusion proof");

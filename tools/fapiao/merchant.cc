@@ -11,7 +11,9 @@
 namespace fapiao::cli {
 namespace {
 
-Status Bad(const std::string& message) { return Status::Error("cli.bad_argument", message); }
+Status Bad(const std::string& message) {
+  return Status::Error("cli.bad_argument", message);
+}
 
 // Decimal digits that fit an int64 become a JSON integer; anything else is
 // sent as a string, so the node's own check names the problem.
@@ -103,7 +105,8 @@ Result<nlohmann::json> ParseItem(const std::string& spec) {
   if (colon == std::string::npos || colon == 0 || parts.size() != 1) {
     return Bad("--item '" + spec + "': expected name:qty:price:fen or name:fen");
   }
-  return nlohmann::json{{"name", spec.substr(0, colon)}, {"amount_fen", Amount(spec.substr(colon + 1))}};
+  return nlohmann::json{{"name", spec.substr(0, colon)},
+                        {"amount_fen", Amount(spec.substr(colon + 1))}};
 }
 
 Result<nlohmann::json> ParseClaim(const std::string& spec) {

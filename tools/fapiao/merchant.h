@@ -32,7 +32,7 @@ struct AttestArgs {
   std::string vendor;
   std::string amount_fen;  // sent as given; the node checks it
   std::string reference;
-  std::string paid_at;     // RFC 3339 or Unix ms; empty = now
+  std::string paid_at;             // RFC 3339 or Unix ms; empty = now
   std::vector<std::string> items;  // name:qty:price:fen or name:fen
 };
 
@@ -45,11 +45,11 @@ struct IssueArgs {
 };
 
 struct GetArgs {
-  std::string what;   // invoice | payment | vendor
-  std::string id;     // invoice number, provider/reference, vendor id
-  std::string claim;  // invoice only: read as its buyer (provider:reference:token)
-  std::string qr;     // invoice only: "png" or "svg"
-  bool proof = false; // invoice only: its inclusion proof
+  std::string what;      // invoice | payment | vendor
+  std::string id;        // invoice number, provider/reference, vendor id
+  std::string claim;     // invoice only: read as its buyer (provider:reference:token)
+  std::string qr;        // invoice only: "png" or "svg"
+  bool proof = false;    // invoice only: its inclusion proof
   std::string out_file;  // write the body here instead of stdout
 };
 
