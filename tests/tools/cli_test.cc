@@ -7,7 +7,8 @@
 //   4. issue by the buyer's claim prints the invoice number; the same claim again is claim.used;
 //   5. get invoice (by claim), payment (provider key, from FAPIAO_API/FAPIAO_KEY), vendor;
 //      get invoice --qr png --out writes a PNG; an unknown invoice is invoice.unknown, and
-//      the operator's key may not read invoices (auth.forbidden).
+//      the operator's key may not read invoices (auth.forbidden); the vendor's key may;
+//   6. the vendor's key issuing from a payment nobody requested: invoice.not_requested.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -151,6 +152,25 @@ TEST_CASE("fapiao attest, issue and get drive a real consortium", "[tools][integ
   auto unknown = Cli({"get", "--api", op_api, "invoice", "99999999", "--claim", claim});
   CHECK(unknown.rc == 1);
   CHECK(unknown.err.rfind("invoice.unknown: ", 0) == 0);
+  const std::string vendor_key = AddKey(c, 0, "vendor", "v-1");
+  auto by_vendor = Cli({"get", "--api", op_api, "--key", vendor_key, "invoice", number});
+  REQUIRE(by_vendor.rc == 0);
+  CHECK(nlohmann::json::parse(by_vendor.out).at("invoice").at("vendor_id") == "v-1");
+
+  // 6. the vendor's key with explicit allocations reaches the ledger's rules: a payment
+  // the buyer has not requested an invoice for is refused
+  auto second = Cli({"attest", "--api", pay_api, "--key", pay_key, "--vendor", "v-1",
+                     "--amount-fen", "800", "--reference", "R-0004"});
+  REQUIRE(second.rc == 0);
+  const uint64_t second_height = nlohmann::json::parse(second.out).at("height");
+  REQUIRE(Cluster::WaitFor(10s, [&] { return c.Height(0).value_or(0) >= second_height; }));
+  auto unrequested =
+      Cli({"issue", "--api", op_api, "--key", vendor_key, "--allocation", "1:R-0004:800",
+           "--title-org", "Acme", "--taxpayer-id", "uscc:92530800MA6N0K3X27"});
+  INFO("stdout: " << unrequested.out);
+  CHECK(unrequested.rc == 1);
+  CHECK(unrequested.err.rfind("invoice.not_requested: ", 0) == 0);
+
   auto forbidden = Cli({"get", "--api", op_api, "--key", op_key, "invoice", number});
   CHECK(forbidden.rc == 1);
   CHECK(forbidden.err.rfind("auth.forbidden: ", 0) == 0);
