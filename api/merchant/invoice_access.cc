@@ -42,7 +42,14 @@ std::optional<Problem> CheckClaim(const MerchantContext& ctx, const ClaimInput& 
                                   pb::Payment& payment) {
   const bool found = LoadRecord(ctx.state->view(),
                                 contracts::keys::Payment(claim.provider, claim.reference), payment);
-  if (!found || ctx.claims->HashOf(claim.token) != payment.attested().claim_token_hash()) {
+  if (!found) {
+    // Not (yet) here: the attestation may be in a block this node has not executed.
+    return MakeProblem(404, "payment.unknown",
+                       "no payment " + std::to_string(claim.provider) + "/" + claim.reference +
+                           " is attested on this node yet; if it was just paid, retry in a moment",
+                       "/claim/reference");
+  }
+  if (ctx.claims->HashOf(claim.token) != payment.attested().claim_token_hash()) {
     return MakeProblem(403, "claim.invalid", "the claim token does not match that payment",
                        "/claim/token");
   }

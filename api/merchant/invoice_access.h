@@ -11,8 +11,9 @@
 
 namespace fapiao::api::merchant {
 
-// 403 claim.invalid (field /claim/token) unless `claim` names an attested
-// payment whose claim_token_hash is H(token); fills `payment` on success.
+// 404 payment.unknown when this node has no such payment (yet: it may not
+// have executed the attestation's block), 403 claim.invalid (field
+// /claim/token) unless its claim_token_hash is H(token); fills `payment`.
 std::optional<Problem> CheckClaim(const MerchantContext& ctx, const ClaimInput& claim,
                                   pb::Payment& payment);
 
