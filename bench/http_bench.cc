@@ -209,7 +209,7 @@ class Bench {
 
   // The payment is committed on the provider's node when its answer comes; the
   // operator's node may execute that block a moment later and until then answers
-  // 403 claim.invalid. A buyer would simply try again: so does the bench, every
+  // 404 payment.unknown. A buyer would simply try again: so does the bench, every
   // 5 ms for at most 2 s (counted in `issue_retries`; the wait is in the latency).
   void Issue(Claim c, Finish finish, int attempt = 0) {
     nlohmann::json issue = {
@@ -217,7 +217,7 @@ class Bench {
         {"title", {{"type", "individual"}, {"name", "Bench Buyer"}}}};
     Request(*op_, "issue", http::verb::post, "/v1/invoices", issue.dump(), {},
             [this, finish, c, attempt](const HttpResult& r) {
-              if (r.status == 403 && attempt < 400 && ProblemCode(r) == "claim.invalid") {
+              if (r.status == 404 && attempt < 400 && ProblemCode(r) == "payment.unknown") {
                 ++issue_retries_;
                 auto timer = std::make_shared<boost::asio::steady_timer>(io_);
                 timer->expires_after(std::chrono::milliseconds(5));
@@ -475,7 +475,7 @@ int main(int argc, char** argv) {
   }
   if (result["issue_retries"].get<uint64_t>() > 0) {
     std::printf(
-        "  issue retried %llu times (claim.invalid: payment not yet executed on the "
+        "  issue retried %llu times (payment.unknown: payment not yet executed on the "
         "operator's node)\n",
         result["issue_retries"].get<unsigned long long>());
   }

@@ -114,7 +114,7 @@ TEST_CASE("fapiao attest, issue and get drive a real consortium", "[tools][integ
   CHECK(usage.err.find("provider:reference:token") != std::string::npos);
 
   // 4. issue by the buyer's claim, on the operator's node, once it has executed the
-  // payment's block (until then it answers claim.invalid, as for an unknown payment)
+  // payment's block (until then it answers 404 payment.unknown)
   const uint64_t paid_height = payment.at("height");
   REQUIRE(Cluster::WaitFor(10s, [&] { return c.Height(0).value_or(0) >= paid_height; }));
   const std::string claim = "1:R-0001:" + token;
