@@ -280,7 +280,7 @@ NodeConfig ReadNodeConfig(const std::string& path) {
   Section s(path, table, "");
   s.Expect({"member", "consortium_file", "data_dir", "log_dir", "log_level", "signing_key_file",
             "tls_cert_file", "tls_key_file", "crl_file", "p2p", "api", "verify_threads", "sync",
-            "consensus", "mempool"});
+            "demo_payments", "consensus", "mempool"});
   NodeConfig n;
   n.member = static_cast<uint32_t>(s.RequiredUint("member", 0, kMaxMembers - 1));
   n.consortium_file = s.ExistingFile("consortium_file");
@@ -352,6 +352,7 @@ NodeConfig ReadNodeConfig(const std::string& path) {
   n.verify_threads =
       static_cast<uint32_t>(s.Uint("verify_threads", 1, 256).value_or(n.verify_threads));
   n.sync = s.Bool("sync").value_or(n.sync);
+  n.demo_payments = s.Bool("demo_payments").value_or(n.demo_payments);
   if (auto consensus = s.Table("consensus")) ReadConsensus(*consensus, n.consensus);
   if (auto mempool = s.Table("mempool")) ReadMempool(*mempool, n.mempool);
   s.Finish();

@@ -81,6 +81,9 @@ struct NodeConfig {
   Endpoint api_listen;
   uint32_t verify_threads = 2;
   bool sync = true;  // fsync ledger appends and consensus WAL
+  // Demo only (docs/http.md "Buyer page"): keyless POST /demo/payments on a payment
+  // provider's node and "Pay (demo)" on the buyer pages. scripts/consortium sets it.
+  bool demo_payments = false;
   ConsensusSettings consensus;
   MempoolSettings mempool;
 };

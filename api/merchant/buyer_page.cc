@@ -38,12 +38,19 @@ std::string Yuan(int64_t fen) {
   return std::string(negative ? "-" : "") + "¥" + std::to_string(abs / 100) + "." + cents;
 }
 
-Response Page(int status, std::string_view title, const std::string& main, bool script = false) {
+// `refresh_s` > 0: the page reloads itself after that many seconds (no script needed).
+Response Page(int status, std::string_view title, const std::string& main, bool script = false,
+              int refresh_s = 0) {
   std::string html =
       "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  if (refresh_s > 0) {
+    html += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(refresh_s) + "\">\n";
+  }
+  html += "<title>" +
       std::string(title) +
-      "</title>\n<link rel=\"stylesheet\" href=\"/buyer/assets/buyer.css\">\n</head>\n<body>\n" +
+      "</title>\n<link rel=\"icon\" href=\"data:,\">\n"
+      "<link rel=\"stylesheet\" href=\"/buyer/assets/buyer.css\">\n</head>\n<body>\n" +
       main + "\n";
   if (script) html += "<script src=\"/buyer/assets/buyer.js\"></script>\n";
   html += "</body>\n</html>\n";
@@ -51,11 +58,12 @@ Response Page(int status, std::string_view title, const std::string& main, bool 
 }
 
 // A page for a problem the person can read: the detail, and the code for support.
-Response ErrorPage(const Problem& p) {
+Response ErrorPage(const Problem& p, int refresh_s = 0) {
   return Page(p.status, "发票 Fapiao – " + HtmlEscape(p.code),
               "<main>\n<h1>" + Bi("出错了", "Something is wrong") +
                   "</h1>\n<p class=\"error\" role=\"alert\" data-code=\"" + HtmlEscape(p.code) +
-                  "\">" + HtmlEscape(p.detail) + " (" + HtmlEscape(p.code) + ")</p>\n</main>");
+                  "\">" + HtmlEscape(p.detail) + " (" + HtmlEscape(p.code) + ")</p>\n</main>",
+              false, refresh_s);
 }
 
 std::string DemoPayForm(const MerchantContext& ctx, const std::string& vendor_id) {
@@ -173,6 +181,12 @@ Response ClaimPage(const MerchantContext& ctx, const Request& req) {
   claim.token = std::string(*token);
   pb::Payment payment;
   if (auto p = CheckClaim(ctx, claim, payment)) {
+    if (p->code == "payment.unknown") {  // just paid: the block may not be executed here yet
+      return ErrorPage(MakeProblem(404, p->code,
+                                   "The payment is not confirmed on this node yet; this page "
+                                   "reloads in a moment. 付款确认中，页面稍后自动刷新。"),
+                       2);
+    }
     return ErrorPage(MakeProblem(p->status, p->code,
                                  "This claim link does not match a payment on the ledger."));
   }

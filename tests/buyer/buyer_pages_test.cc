@@ -3,7 +3,8 @@
 //  - the vendor page shows public details, Chinese and English, escaping a hostile vendor
 //  - without the demo option there is no /demo/payments route and no "Pay (demo)" form
 //  - the claim URL of a payment opens the claim page on the operator's node; a bad or
-//    incomplete claim is an HTML error page; a spent claim page shows its invoice
+//    incomplete claim is an HTML error page, one for a payment not yet here reloads itself;
+//    a spent claim page shows its invoice
 //  - the page assets are served with their types; nothing changes state
 #include <catch2/catch.hpp>
 
@@ -133,6 +134,11 @@ TEST_CASE("a payment's claim URL opens the claim page on the operator's node", "
     CHECK(r.status == 400);
     CHECK(Has(r.raw, "data-code=\"request.invalid_query\""));
   }
+  auto early = w.Call(kOpNode, http::verb::get, "/buyer/claim?provider=2&ref=R-2&token=" + token,
+                      "", "");
+  CHECK(early.status == 404);  // not executed here yet: the page reloads itself
+  CHECK(Has(early.raw, "data-code=\"payment.unknown\""));
+  CHECK(Has(early.raw, "<meta http-equiv=\"refresh\" content=\"2\">"));
   CHECK(w.Snapshot() == before);
 }
 
