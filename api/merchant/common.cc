@@ -3,6 +3,7 @@
 #include <cctype>
 #include <chrono>
 #include <limits>
+#include <set>
 
 #include "api/auth/keys.h"
 
@@ -30,9 +31,22 @@ Response Forbidden(const auth::Principal& principal, auth::Action action) {
                                                          std::string(auth::ActionName(action))));
 }
 
+int ContractHttpStatus(const std::string& code) {
+  static const std::set<std::string> kNotFound = {"invoice.unknown", "redletter.unknown_form"};
+  static const std::set<std::string> kConflict = {
+      "vendor.exists",           "payment.conflicting_reference", "mark.bad_transition",
+      "mark.fully_reversed",     "redletter.form_pending",        "redletter.not_pending",
+      "redletter.invoice_locked", "redletter.invoice_reimbursed", "redletter.lapsed"};
+  static const std::set<std::string> kForbidden = {"redletter.wrong_party", "mark.not_locking_org",
+                                                   "buyer.auth_failed"};
+  if (kNotFound.contains(code)) return 404;
+  if (kConflict.contains(code)) return 409;
+  if (kForbidden.contains(code)) return 403;
+  return 422;
+}
+
 Response ContractProblem(const std::string& code, std::string field) {
-  const bool conflict = code == "vendor.exists" || code == "payment.conflicting_reference";
-  return ProblemResponse(MakeProblem(conflict ? 409 : 422, code,
+  return ProblemResponse(MakeProblem(ContractHttpStatus(code), code,
                                      "the ledger refused the transaction (" + code + ")",
                                      std::move(field)));
 }

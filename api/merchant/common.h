@@ -25,7 +25,10 @@ Response AuthProblem(const Status& status);
 Response ProblemReply(const Problem& problem);
 // 403 auth.forbidden: the role may never perform `action`.
 Response Forbidden(const auth::Principal& principal, auth::Action action);
-// 409 for vendor.exists and payment.conflicting_reference, 422 for others.
+// The HTTP status of a contract rejection code: 404 unknown invoice / form, 409 state
+// conflicts (vendor.exists, payment.conflicting_reference, mark and red-letter states),
+// 403 wrong party (redletter.wrong_party, mark.not_locking_org, buyer.auth_failed), else 422.
+int ContractHttpStatus(const std::string& code);
 Response ContractProblem(const std::string& code, std::string field = {});
 // 429 for mempool.full, 503 otherwise.
 Response SubmitProblem(const Status& status);

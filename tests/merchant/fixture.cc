@@ -102,6 +102,8 @@ World::World() {
       {"provider_other", auth::Role::kPaymentProvider, "6"},
       {"reimburser", auth::Role::kReimbursingOrg, "org-a"},
       {"tax", auth::Role::kTaxOfficer, "officer-7"},
+      {"org_a", auth::Role::kReimbursingOrg, std::to_string(kOrgNode)},
+      {"org_b", auth::Role::kReimbursingOrg, std::to_string(kOrgNodeB)},
   };
   for (const auto& [name, role, scope] : keys) {
     auto issued = auth::IssueKey(keys_, role, scope, name, 1);
@@ -121,6 +123,19 @@ World::World() {
     node->server = std::make_unique<api::testing::ServerFixture>(std::move(router));
     nodes_[member] = std::move(node);
   }
+  for (uint32_t member : {kOrgNode, kOrgNodeB}) StartNode(member, pb::REIMBURSING_ORG);
+}
+
+void World::StartNode(uint32_t member, pb::Role role) {
+  auto node = std::unique_ptr<Node>(new Node{FakeSubmitter(*this, member), nullptr});
+  Router router;
+  AddMerchantRoutes(router, {state_.get(), &node->submitter, &keys_, claims_.get(),
+                             NodeIdentity{member, role, contracts::test::kChain,
+                                          "https://node.example", &chain_.hasher(),
+                                          signers_[member].get(), SuiteId::kEd25519Sha256},
+                             &anchors_});
+  node->server = std::make_unique<api::testing::ServerFixture>(std::move(router));
+  nodes_[member] = std::move(node);
 }
 
 World::~World() = default;

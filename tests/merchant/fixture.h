@@ -60,6 +60,8 @@ class World {
   // A one-transaction block at `height` with a certificate of every member. REQUIRES: mu_ held.
   TxInclusionProof Prove(const pb::Transaction& tx, uint64_t height) const;
   struct Node;
+  // Serves the merchant routes as `member` with `role`.
+  void StartNode(uint32_t member, pb::Role role);
   std::mutex mu_;
   contracts::test::Chain chain_;
   std::unique_ptr<CryptoSuite> suite_;
@@ -83,6 +85,10 @@ nlohmann::json PaymentBody(const std::string& reference, int64_t fen = 1250);
 
 inline constexpr uint32_t kOpNode = contracts::test::kOp;
 inline constexpr uint32_t kPayNode = contracts::test::kPay;
+// Reimbursing organisations' nodes (members 3 and 4); their keys: "org_a" (scope "3"),
+// "org_b" (scope "4"), the member index the ledger records as mark_org.
+inline constexpr uint32_t kOrgNode = contracts::test::kOrgA;
+inline constexpr uint32_t kOrgNodeB = contracts::test::kOrgB;
 
 // An invoice its buyer claimed: vendor v-1, payment R-1, title "Li".
 struct Issued {
