@@ -33,8 +33,8 @@ NodeApi::NodeApi(Node& node, std::unique_ptr<api::auth::FileKeyStore> keys, Byte
 
 void NodeApi::AddRoutes(api::Router& router) {
   AddNodeRoutes(router, node_);
-  api::merchant::MerchantContext merchant{&committed_, &submitter_, keys_.get(), &claims_,
-                                          MerchantIdentity(node_, signer_), &anchors_};
+  api::merchant::MerchantContext merchant{
+      &committed_, &submitter_, keys_.get(), &claims_, MerchantIdentity(node_, signer_), &anchors_};
   for (const MemberInfo& m : node_.consortium().members) {  // links for the buyer pages
     merchant.members.push_back({m.role, m.api.port == 0 ? "" : "http://" + m.api.ToString()});
   }

@@ -32,8 +32,8 @@ std::string VendorPageUrl(const MerchantContext& ctx, uint32_t operator_member,
 
 std::string ClaimUrl(const MerchantContext& ctx, uint32_t operator_member, uint32_t provider,
                      std::string_view reference, std::string_view token) {
-  return MemberBaseUrl(ctx, operator_member) + "/buyer/claim?provider=" +
-         std::to_string(provider) + "&ref=" + UrlEncode(reference) + "&token=" + UrlEncode(token);
+  return MemberBaseUrl(ctx, operator_member) + "/buyer/claim?provider=" + std::to_string(provider) +
+         "&ref=" + UrlEncode(reference) + "&token=" + UrlEncode(token);
 }
 
 std::optional<uint32_t> DemoPaymentProvider(const MerchantContext& ctx) {

@@ -47,11 +47,10 @@ Response Page(int status, std::string_view title, const std::string& main, bool 
   if (refresh_s > 0) {
     html += "<meta http-equiv=\"refresh\" content=\"" + std::to_string(refresh_s) + "\">\n";
   }
-  html += "<title>" +
-      std::string(title) +
-      "</title>\n<link rel=\"icon\" href=\"data:,\">\n"
-      "<link rel=\"stylesheet\" href=\"/buyer/assets/buyer.css\">\n</head>\n<body>\n" +
-      main + "\n";
+  html += "<title>" + std::string(title) +
+          "</title>\n<link rel=\"icon\" href=\"data:,\">\n"
+          "<link rel=\"stylesheet\" href=\"/buyer/assets/buyer.css\">\n</head>\n<body>\n" +
+          main + "\n";
   if (script) html += "<script src=\"/buyer/assets/buyer.js\"></script>\n";
   html += "</body>\n</html>\n";
   return HtmlResponse(status, std::move(html));
@@ -96,9 +95,8 @@ Response VendorPage(const MerchantContext& ctx, const Request& req) {
   std::string main = "<main>\n<p>" + Bi("摊位", "Stall") + "</p>\n<h1 id=\"vendor-name\">" +
                      HtmlEscape(info.name()) + "</h1>\n<dl>\n<dt>" + Bi("摊位号", "Stall") +
                      "</dt><dd id=\"stall\">" + HtmlEscape(info.stall()) + "</dd>\n<dt>" +
-                     Bi("市场", "Market") + "</dt><dd id=\"market\">" +
-                     HtmlEscape(info.market()) + "</dd>\n<dt>" +
-                     Bi("纳税人识别号", "Taxpayer id") + "</dt><dd>" +
+                     Bi("市场", "Market") + "</dt><dd id=\"market\">" + HtmlEscape(info.market()) +
+                     "</dd>\n<dt>" + Bi("纳税人识别号", "Taxpayer id") + "</dt><dd>" +
                      HtmlEscape(info.taxpayer_id().value()) + "</dd>\n</dl>\n";
   if (vendor.status() == pb::SUSPENDED) {
     main += "<p class=\"error\" role=\"status\">" +
@@ -143,9 +141,8 @@ std::string InvoiceSection() {
          Bi("电子发票", "Your e-invoice") + "</h2>\n<dl>\n" +
          Row("发票号码", "Number", "inv-number") + Row("开票日期", "Date", "inv-date") +
          Row("销售方", "Seller", "inv-seller") + Row("销售方税号", "Seller id", "inv-seller-id") +
-         Row("购买方", "Buyer", "inv-buyer") +
-         "</dl>\n<table>\n<thead><tr><th scope=\"col\">" + Bi("项目", "Item") +
-         "</th><th scope=\"col\" class=\"num\">" + Bi("金额", "Amount") +
+         Row("购买方", "Buyer", "inv-buyer") + "</dl>\n<table>\n<thead><tr><th scope=\"col\">" +
+         Bi("项目", "Item") + "</th><th scope=\"col\" class=\"num\">" + Bi("金额", "Amount") +
          "</th><th scope=\"col\" class=\"num\">" + Bi("税额", "Tax") +
          "</th></tr></thead>\n<tbody id=\"inv-lines\"></tbody>\n</table>\n<dl>\n" +
          Row("价税合计", "Total", "inv-total") + Row("大写", "In words", "inv-words") +
@@ -187,8 +184,8 @@ Response ClaimPage(const MerchantContext& ctx, const Request& req) {
                                    "reloads in a moment. 付款确认中，页面稍后自动刷新。"),
                        2);
     }
-    return ErrorPage(MakeProblem(p->status, p->code,
-                                 "This claim link does not match a payment on the ledger."));
+    return ErrorPage(
+        MakeProblem(p->status, p->code, "This claim link does not match a payment on the ledger."));
   }
   pb::Vendor vendor;
   LoadRecord(ctx.state->view(), contracts::keys::Vendor(payment.attested().vendor_id()), vendor);
@@ -226,9 +223,8 @@ void AddBuyerPageRoutes(Router& router, const MerchantContext& ctx) {
   router.Add("GET", "/buyer/claim", [ctx](const Request& r) { return ClaimPage(ctx, r); });
   router.Add("GET", "/buyer/assets/buyer.css",
              [](const Request&) { return Asset(web::kBuyerCss, "text/css; charset=utf-8"); });
-  router.Add("GET", "/buyer/assets/buyer.js", [](const Request&) {
-    return Asset(web::kBuyerJs, "text/javascript; charset=utf-8");
-  });
+  router.Add("GET", "/buyer/assets/buyer.js",
+             [](const Request&) { return Asset(web::kBuyerJs, "text/javascript; charset=utf-8"); });
 }
 
 }  // namespace fapiao::api::merchant

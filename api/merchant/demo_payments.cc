@@ -46,9 +46,9 @@ std::optional<int64_t> ParseYuan(std::string_view text) {
 void DemoPay(const MerchantContext& ctx, const Request& req, Responder respond) {
   const std::string_view type = req.Header("Content-Type").value_or("");
   if (!type.starts_with("application/x-www-form-urlencoded")) {
-    return respond(ProblemResponse(MakeProblem(
-        415, "request.unsupported_media_type",
-        "this route takes an HTML form (application/x-www-form-urlencoded)")));
+    return respond(ProblemResponse(
+        MakeProblem(415, "request.unsupported_media_type",
+                    "this route takes an HTML form (application/x-www-form-urlencoded)")));
   }
   auto form = ParseQuery(req.body);
   if (!form) {
@@ -71,9 +71,8 @@ void DemoPay(const MerchantContext& ctx, const Request& req, Responder respond) 
   }
   if (!has_vendor || !has_amount) {
     const std::string missing = has_vendor ? "amount" : "vendor_id";
-    return respond(ProblemResponse(MakeProblem(400, "request.missing_field",
-                                               "the field '" + missing + "' is required",
-                                               "/" + missing)));
+    return respond(ProblemResponse(MakeProblem(
+        400, "request.missing_field", "the field '" + missing + "' is required", "/" + missing)));
   }
   const auto fen = ParseYuan(amount);
   if (!fen) {

@@ -18,8 +18,9 @@ namespace http = boost::beast::http;
 using nlohmann::json;
 
 void Register(World& w, const json& vendor) {
-  REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", vendor.dump(), w.Token("operator"))
-              .status == 201);
+  REQUIRE(
+      w.Call(kOpNode, http::verb::post, "/v1/vendors", vendor.dump(), w.Token("operator")).status ==
+      201);
 }
 
 bool Has(const std::string& text, const std::string& part) {
@@ -66,7 +67,8 @@ TEST_CASE("the vendor page shows the stall in Chinese and English and escapes wh
   REQUIRE(r.status == 200);
   CHECK(r.content_type == "text/html; charset=utf-8");
   CHECK(Has(r.raw, "<html lang=\"zh-CN\">"));
-  CHECK(Has(r.raw, "<span lang=\"zh-CN\">摊位号</span> <span lang=\"en\" class=\"en\">Stall</span>"));
+  CHECK(
+      Has(r.raw, "<span lang=\"zh-CN\">摊位号</span> <span lang=\"en\" class=\"en\">Stall</span>"));
   CHECK(Has(r.raw, "<span lang=\"en\" class=\"en\">Market</span>"));
   CHECK(Has(r.raw, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Li&quot;"));
   CHECK(Has(r.raw, "&lt;b&gt;A-12&lt;/b&gt;"));
@@ -123,8 +125,9 @@ TEST_CASE("a payment's claim URL opens the claim page on the operator's node", "
   CHECK(Has(page.raw, "<label for=\"type-organisation\"><span lang=\"zh-CN\">单位</span>"));
   CHECK(Has(page.raw, "<script src=\"/buyer/assets/buyer.js\"></script>"));
 
-  auto forged = w.Call(kOpNode, http::verb::get,
-                       "/buyer/claim?provider=2&ref=R%201%2Fx&token=" + std::string(32, '0'), "", "");
+  auto forged =
+      w.Call(kOpNode, http::verb::get,
+             "/buyer/claim?provider=2&ref=R%201%2Fx&token=" + std::string(32, '0'), "", "");
   CHECK(forged.status == 403);
   CHECK(Has(forged.raw, "data-code=\"claim.invalid\""));
   CHECK_FALSE(Has(forged.raw, "title-form"));
@@ -134,8 +137,8 @@ TEST_CASE("a payment's claim URL opens the claim page on the operator's node", "
     CHECK(r.status == 400);
     CHECK(Has(r.raw, "data-code=\"request.invalid_query\""));
   }
-  auto early = w.Call(kOpNode, http::verb::get, "/buyer/claim?provider=2&ref=R-2&token=" + token,
-                      "", "");
+  auto early =
+      w.Call(kOpNode, http::verb::get, "/buyer/claim?provider=2&ref=R-2&token=" + token, "", "");
   CHECK(early.status == 404);  // not executed here yet: the page reloads itself
   CHECK(Has(early.raw, "data-code=\"payment.unknown\""));
   CHECK(Has(early.raw, "<meta http-equiv=\"refresh\" content=\"2\">"));
