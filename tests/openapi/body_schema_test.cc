@@ -43,13 +43,20 @@ std::string TypeOf(const json& schema) {
 
 std::string Expected(JsonType t) {
   switch (t) {
-    case JsonType::kString: return "string";
-    case JsonType::kInteger: return "integer";
-    case JsonType::kNumber: return "number";
-    case JsonType::kBoolean: return "boolean";
-    case JsonType::kObject: return "object";
-    case JsonType::kArray: return "array";
-    case JsonType::kAny: return "any";
+    case JsonType::kString:
+      return "string";
+    case JsonType::kInteger:
+      return "integer";
+    case JsonType::kNumber:
+      return "number";
+    case JsonType::kBoolean:
+      return "boolean";
+    case JsonType::kObject:
+      return "object";
+    case JsonType::kArray:
+      return "array";
+    case JsonType::kAny:
+      return "any";
   }
   return "?";
 }
@@ -91,8 +98,7 @@ TEST_CASE("request body schemas name exactly the fields the routes accept", "[op
           "POST /v1/invoices");
   Matches(Doc()["components"]["schemas"]["TaxpayerId"], api::merchant::TaxpayerIdSpec(),
           "TaxpayerId");
-  Matches(Doc()["components"]["schemas"]["Treatment"], api::merchant::TreatmentSpec(),
-          "Treatment");
+  Matches(Doc()["components"]["schemas"]["Treatment"], api::merchant::TreatmentSpec(), "Treatment");
 }
 
 }  // namespace
