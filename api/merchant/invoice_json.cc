@@ -222,25 +222,30 @@ json InvoiceJson(const pb::Invoice& inv) {
   } else {
     buyer = {{"type", "individual"}, {"name_commitment", ToHex(inv.buyer().name_commitment())}};
   }
-  return json{{"number", inv.number()},
-              {"kind", inv.kind() == pb::RED ? "red" : "blue"},
-              {"vendor_id", inv.vendor_id()},
-              {"seller_name", inv.seller_name()},
-              {"seller_taxpayer_id", TaxpayerIdJson(inv.seller_id())},
-              {"market", inv.market()},
-              {"buyer", buyer},
-              {"lines", lines},
-              {"pre_tax_fen", inv.pre_tax_fen()},
-              {"tax_fen", inv.tax_fen()},
-              {"total_fen", inv.total_fen()},
-              {"total_words", inv.total_words()},
-              {"issued_at_ms", inv.issued_at_ms()},
-              {"date", inv.date()},
-              {"height", inv.height()},
-              {"allocations", allocations},
-              {"check_code", inv.check_code()},
-              {"red_numbers",
-               std::vector<std::string>(inv.red_numbers().begin(), inv.red_numbers().end())}};
+  json out{{"number", inv.number()},
+           {"kind", inv.kind() == pb::RED ? "red" : "blue"},
+           {"vendor_id", inv.vendor_id()},
+           {"seller_name", inv.seller_name()},
+           {"seller_taxpayer_id", TaxpayerIdJson(inv.seller_id())},
+           {"market", inv.market()},
+           {"buyer", buyer},
+           {"lines", lines},
+           {"pre_tax_fen", inv.pre_tax_fen()},
+           {"tax_fen", inv.tax_fen()},
+           {"total_fen", inv.total_fen()},
+           {"total_words", inv.total_words()},
+           {"issued_at_ms", inv.issued_at_ms()},
+           {"date", inv.date()},
+           {"height", inv.height()},
+           {"allocations", allocations},
+           {"check_code", inv.check_code()},
+           {"red_numbers",
+            std::vector<std::string>(inv.red_numbers().begin(), inv.red_numbers().end())}};
+  if (inv.kind() == pb::RED) {
+    out["blue_number"] = inv.blue_number();
+    out["form_id"] = inv.form_id();
+  }
+  return out;
 }
 
 }  // namespace fapiao::api::merchant
