@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/merchant/invoice_json.h"
+#include "api/merchant/red_letter_json.h"
 #include "api/merchant/vendor_json.h"
 #include "api/openapi.h"
 #include "api/problem.h"
@@ -96,6 +97,12 @@ TEST_CASE("request body schemas name exactly the fields the routes accept", "[op
           "PATCH /v1/vendors/{id} (fields)");
   Matches(BodySchema("/v1/invoices", "post"), api::merchant::IssueInvoiceSpec(),
           "POST /v1/invoices");
+  Matches(BodySchema("/v1/red-letter-forms", "post"), api::merchant::OpenFormSpec(),
+          "POST /v1/red-letter-forms");
+  for (const char* verb : {"confirm", "reject", "withdraw"}) {
+    const std::string path = std::string("/v1/red-letter-forms/{id}/") + verb;
+    Matches(BodySchema(path, "post"), api::merchant::FormActionSpec(), "POST " + path);
+  }
   Matches(Doc()["components"]["schemas"]["TaxpayerId"], api::merchant::TaxpayerIdSpec(),
           "TaxpayerId");
   Matches(Doc()["components"]["schemas"]["Treatment"], api::merchant::TreatmentSpec(), "Treatment");
