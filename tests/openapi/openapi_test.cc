@@ -156,7 +156,11 @@ TEST_CASE(
   for (const char* f : {"type", "title", "status", "code", "detail", "field"}) {
     CHECK(problem["properties"].contains(f));
   }
-  std::set<std::string> operation_ids;
+  std::set<std::string> tags, operation_ids;
+  for (const auto& tag : doc["tags"]) {
+    INFO("tag " << tag["name"] << " is declared twice");
+    CHECK(tags.insert(tag["name"].get<std::string>()).second);
+  }
   for (const auto& [path, item] : doc["paths"].items()) {
     std::set<std::string> path_level;
     for (const auto& p : item.value("parameters", json::array())) {
@@ -170,6 +174,10 @@ TEST_CASE(
       REQUIRE(op.contains("operationId"));
       CHECK(operation_ids.insert(op["operationId"].get<std::string>()).second);
       CHECK_FALSE(op.value("tags", json::array()).empty());
+      for (const auto& tag : op.value("tags", json::array())) {
+        INFO("tag " << tag << " is not declared in the document's tags");
+        CHECK(tags.count(tag.get<std::string>()) == 1);
+      }
 
       std::set<std::string> declared = path_level;
       for (const auto& p : op.value("parameters", json::array())) {
