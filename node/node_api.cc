@@ -50,6 +50,13 @@ const api::FieldSpec kSubmitSpec[] = {
 };
 
 void SubmitTransaction(Node& node, const api::Request& req, api::Responder respond) {
+  // The node signs raw transactions with its member key: only this host may ask.
+  if (!IsLoopbackAddress(req.remote_address)) {
+    return respond(ProblemResponse(MakeProblem(
+        403, "node.local_only",
+        "raw transactions are signed with this node's member key; submit them from the node's "
+        "own host (127.0.0.1), or use the merchant API")));
+  }
   auto body = api::ParseJsonBody(req, kSubmitSpec);
   if (!body.ok()) return respond(ProblemResponse(body.problem()));
   const json& j = body.value();
@@ -163,6 +170,10 @@ api::Response GetBlock(const Node& node, const api::Request& req) {
 }
 
 }  // namespace
+
+bool IsLoopbackAddress(std::string_view a) {
+  return a.starts_with("127.") || a == "::1" || a.starts_with("::ffff:127.");
+}
 
 void AddNodeRoutes(api::Router& router, Node& node) {
   router.Add("GET", "/v1/status", [&node](const api::Request&) { return StatusResponse(node); });
