@@ -25,6 +25,10 @@ class AuditLog {
   virtual ~AuditLog() = default;
   // Appends durably (or fails: the query must then not be answered).
   virtual Status Append(const AuditEntry& entry) = 0;
+  // The whole log as stored (for GET /v1/tax/audit); by default not exportable.
+  virtual Result<std::string> Export() const {
+    return Status::Error("audit.not_exportable", "this audit log cannot be exported");
+  }
 };
 
 }  // namespace fapiao::api::tax
