@@ -140,8 +140,6 @@ void World::StartNode(uint32_t member, pb::Role role) {
 
 World::~World() = default;
 
-const CommittedState& World::committed() const { return *state_; }
-
 TxInclusionProof World::Prove(const pb::Transaction& tx, uint64_t height) const {
   const Hasher& h = chain_.hasher();
   const std::string chain = contracts::test::kChain;
@@ -232,7 +230,7 @@ json PaymentBody(const std::string& reference, int64_t fen) {
               {"items", {{{"name", "tomatoes"}, {"quantity", "2.5"}, {"amount_fen", fen}}}}};
 }
 
-Issued IssueByClaim(World& w) {
+nlohmann::json SaleClaimBody(World& w) {
   namespace http = boost::beast::http;
   REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", VendorBody("v-1").dump(),
                  w.Token("operator"))
@@ -240,13 +238,17 @@ Issued IssueByClaim(World& w) {
   auto p = w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-1").dump(),
                   w.Token("provider"));
   REQUIRE(p.status == 201);
-  const std::string token = p.body["claim_token"];
-  const nlohmann::json body{
-      {"claim", {{"provider", kPayNode}, {"reference", "R-1"}, {"token", token}}},
+  return nlohmann::json{
+      {"claim", {{"provider", kPayNode}, {"reference", "R-1"}, {"token", p.body["claim_token"]}}},
       {"title", {{"type", "individual"}, {"name", "Li"}}}};
+}
+
+Issued IssueByClaim(World& w) {
+  namespace http = boost::beast::http;
+  const nlohmann::json body = SaleClaimBody(w);
   auto r = w.Call(kOpNode, http::verb::post, "/v1/invoices", body.dump(), "");
   REQUIRE(r.status == 201);
-  return {r.body["invoice"]["number"], token};
+  return {r.body["invoice"]["number"], body["claim"]["token"]};
 }
 
 }  // namespace fapiao::api::merchant::test

@@ -53,9 +53,6 @@ class World {
   Bytes ClaimHash(const std::string& token) const { return claims_->HashOf(token); }
   // The consortium's members and keys (market operators: members 1 and 5).
   const qr::TrustAnchors& anchors() const { return anchors_; }
-  // The shared committed state and key store (to serve other routes over the same chain).
-  const CommittedState& committed() const;
-  const auth::KeyStore& keys() const { return keys_; }
 
  private:
   class State;
@@ -99,5 +96,7 @@ struct Issued {
   std::string token;
 };
 Issued IssueByClaim(World& w);
+// Registers v-1 and attests R-1; the body of the buyer's claim of R-1 (title "Li").
+nlohmann::json SaleClaimBody(World& w);
 
 }  // namespace fapiao::api::merchant::test

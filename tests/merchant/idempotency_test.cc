@@ -71,15 +71,7 @@ TEST_CASE("merchant: a retried write with an Idempotency-Key takes effect once",
 TEST_CASE("merchant: a buyer's retried claim answers the same invoice",
           "[merchant][idempotency]") {
   World w;
-  REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", VendorBody("v-1").dump(),
-                 w.Token("operator"))
-              .status == 201);
-  auto p = w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-1").dump(),
-                  w.Token("provider"));
-  REQUIRE(p.status == 201);
-  const json body{{"claim", {{"provider", kPayNode}, {"reference", "R-1"},
-                             {"token", p.body["claim_token"]}}},
-                  {"title", {{"type", "individual"}, {"name", "Li"}}}};
+  const json body = SaleClaimBody(w);
   auto first = w.Call(kOpNode, http::verb::post, "/v1/invoices", body.dump(), "",
                       "application/json", Key("claim-R-1"));
   REQUIRE(first.status == 201);

@@ -42,26 +42,6 @@ std::string TypeOf(const json& schema) {
   return "any";
 }
 
-std::string Expected(JsonType t) {
-  switch (t) {
-    case JsonType::kString:
-      return "string";
-    case JsonType::kInteger:
-      return "integer";
-    case JsonType::kNumber:
-      return "number";
-    case JsonType::kBoolean:
-      return "boolean";
-    case JsonType::kObject:
-      return "object";
-    case JsonType::kArray:
-      return "array";
-    case JsonType::kAny:
-      return "any";
-  }
-  return "?";
-}
-
 void Matches(const json& schema_ref, std::span<const FieldSpec> spec, const std::string& where) {
   const json& schema = Resolve(schema_ref);
   INFO("docs/openapi.yaml " << where);
@@ -77,7 +57,7 @@ void Matches(const json& schema_ref, std::span<const FieldSpec> spec, const std:
     INFO("field " << f.name);
     REQUIRE(schema["properties"].contains(f.name));
     const json& property = schema["properties"][f.name];
-    CHECK(TypeOf(property) == Expected(f.type));
+    CHECK(TypeOf(property) == api::JsonTypeName(f.type));
     if (f.type == JsonType::kObject && !f.fields.empty()) {
       Matches(property, f.fields, where + "/" + f.name);
     }
