@@ -140,6 +140,8 @@ void World::StartNode(uint32_t member, pb::Role role) {
 
 World::~World() = default;
 
+const CommittedState& World::committed() const { return *state_; }
+
 TxInclusionProof World::Prove(const pb::Transaction& tx, uint64_t height) const {
   const Hasher& h = chain_.hasher();
   const std::string chain = contracts::test::kChain;

@@ -53,6 +53,9 @@ class World {
   Bytes ClaimHash(const std::string& token) const { return claims_->HashOf(token); }
   // The consortium's members and keys (market operators: members 1 and 5).
   const qr::TrustAnchors& anchors() const { return anchors_; }
+  // The shared committed state and key store (to serve other routes over the same chain).
+  const CommittedState& committed() const;
+  const auth::KeyStore& keys() const { return keys_; }
 
  private:
   class State;
