@@ -4,6 +4,7 @@
 
 #include "api/merchant/merchant_api.h"
 #include "api/openapi.h"
+#include "api/tax/tax_api.h"
 #include "node/config.h"
 #include "node/node_api.h"
 
@@ -17,19 +18,22 @@ Result<std::unique_ptr<NodeApi>> NodeApi::Open(Node& node) {
   if (!claim_secret.ok()) return claim_secret.status();
   auto signer = LoadMerchantSigner(node);
   if (!signer.ok()) return signer.status();
-  return std::unique_ptr<NodeApi>(
-      new NodeApi(node, std::move(*keys), std::move(*claim_secret), std::move(*signer)));
+  auto audit = api::tax::FileAuditLog::Open(data_dir + "/tax-audit.log");
+  if (!audit.ok()) return audit.status();
+  return std::unique_ptr<NodeApi>(new NodeApi(node, std::move(*keys), std::move(*claim_secret),
+                                              std::move(*signer), std::move(*audit)));
 }
 
 NodeApi::NodeApi(Node& node, std::unique_ptr<api::auth::FileKeyStore> keys, Bytes claim_secret,
-                 MerchantSigner signer)
+                 MerchantSigner signer, std::unique_ptr<api::tax::FileAuditLog> audit)
     : node_(node),
       keys_(std::move(keys)),
       claims_(claim_secret, node.hasher()),
       signer_(std::move(signer)),
       anchors_(TrustAnchorsOf(node.consortium())),
       committed_(node),
-      submitter_(node) {}
+      submitter_(node),
+      audit_(std::move(audit)) {}
 
 void NodeApi::AddRoutes(api::Router& router) {
   AddNodeRoutes(router, node_);
@@ -40,6 +44,7 @@ void NodeApi::AddRoutes(api::Router& router) {
   }
   merchant.demo_payments = node_.config().demo_payments;
   api::merchant::AddMerchantRoutes(router, merchant);
+  api::tax::AddTaxRoutes(router, {&committed_, keys_.get(), audit_.get(), node_.config().member});
   api::AddOpenApiRoute(router);
 }
 

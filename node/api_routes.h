@@ -10,6 +10,7 @@
 #include "api/auth/file_key_store.h"
 #include "api/merchant/claim_token.h"
 #include "api/router.h"
+#include "api/tax/file_audit_log.h"
 #include "node/merchant_ports.h"
 #include "node/node.h"
 #include "qr/offline_verify.h"
@@ -20,7 +21,8 @@ class NodeApi {
  public:
   // Loads what the merchant routes need from the node's data folder: the API
   // key file, the claim secret (created on first use) and the member's
-  // signing key. Codes: auth.store_*, merchant.claim_secret_*, config.signing_key.
+  // signing key, and the tax officers' audit log (<data_dir>/tax-audit.log, verified).
+  // Codes: auth.store_*, merchant.claim_secret_*, config.signing_key, audit.*.
   // REQUIRES: `node` outlives the returned object. Node::Start is not needed.
   static Result<std::unique_ptr<NodeApi>> Open(Node& node);
 
@@ -29,7 +31,7 @@ class NodeApi {
 
  private:
   NodeApi(Node& node, std::unique_ptr<api::auth::FileKeyStore> keys, Bytes claim_secret,
-          MerchantSigner signer);
+          MerchantSigner signer, std::unique_ptr<api::tax::FileAuditLog> audit);
 
   Node& node_;
   std::unique_ptr<api::auth::FileKeyStore> keys_;
@@ -38,6 +40,7 @@ class NodeApi {
   qr::TrustAnchors anchors_;
   NodeCommittedState committed_;
   NodeSubmitter submitter_;
+  std::unique_ptr<api::tax::FileAuditLog> audit_;
 };
 
 }  // namespace fapiao::node
