@@ -194,7 +194,7 @@ TEST_CASE("tax search: bad parameters are 4xx naming the parameter", "[tax][sear
   }
 }
 
-TEST_CASE("tax routes: only a tax officer; an officer cannot write", "[tax][auth]") {
+TEST_CASE("tax routes: only a tax officer, and an officer cannot write", "[tax][auth]") {
   TaxWorld t;
   for (const std::string route : {"/v1/tax/invoices", "/v1/tax/audit"}) {
     for (const std::string key : {"vendor", "vendor_other", "operator", "operator_other",
