@@ -7,6 +7,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -229,6 +230,7 @@ void Connection::Write(Response r, bool closing) {
   phase_ = Phase::kWriting;
   const bool keep_alive =
       !closing && parser_ && parser_->get().keep_alive() && !stop_requested_ && !core_->stopping();
+  if (r.stream) return WriteStreamed(std::move(r), keep_alive);
   response_ = {};
   response_.version(11);
   response_.result(static_cast<unsigned>(r.status));
@@ -246,6 +248,66 @@ void Connection::Write(Response r, bool closing) {
                     [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                       self->OnWritten(ec, keep_alive);
                     });
+}
+
+void Connection::WriteStreamed(Response r, bool keep_alive) {
+  stream_header_ = {};
+  stream_header_.version(11);
+  stream_header_.result(static_cast<unsigned>(r.status));
+  stream_header_.set(http::field::server, "fapiao");
+  stream_header_.set(http::field::content_type, r.content_type);
+  for (auto& [name, value] : r.headers) stream_header_.insert(name, value);
+  stream_header_.keep_alive(keep_alive);
+  stream_header_.chunked(true);
+  producer_ = std::move(r.stream);
+  core_->Record(route_label_, method_label_, r.status,
+                std::chrono::steady_clock::now() - started_);
+  stream_serializer_.emplace(stream_header_);
+  stream_.expires_after(core_->options.request_timeout);
+  http::async_write_header(stream_, *stream_serializer_,
+                           [self = shared_from_this(), keep_alive](beast::error_code ec,
+                                                                   std::size_t) {
+                             self->NextChunk(ec, keep_alive);
+                           });
+}
+
+// Called when the header or the previous chunk is written: asks the producer
+// for the next chunk and writes it, or writes the last chunk.
+void Connection::NextChunk(beast::error_code ec, bool keep_alive) {
+  if (phase_ == Phase::kClosed) return;
+  if (ec) {  // a graceful stop lets the stream finish; its deadline force-closes it
+    producer_ = nullptr;
+    return Close();
+  }
+  chunk_.clear();
+  bool more = false;
+  try {
+    more = producer_(chunk_);
+  } catch (const std::exception&) {
+    producer_ = nullptr;
+    return Close();
+  }
+  stream_.expires_after(core_->options.request_timeout);
+  if (!chunk_.empty()) {
+    // A finished producer is not called again: the next round writes the last chunk.
+    if (!more) producer_ = [](std::string&) { return false; };
+    return net::async_write(
+        stream_, http::make_chunk(net::buffer(chunk_)),
+        [self = shared_from_this(), keep_alive](beast::error_code e, std::size_t) {
+          self->NextChunk(e, keep_alive);
+        });
+  }
+  if (more) {
+    return net::post(stream_.get_executor(), [self = shared_from_this(), keep_alive] {
+      self->NextChunk({}, keep_alive);
+    });
+  }
+  producer_ = nullptr;
+  net::async_write(stream_, http::make_chunk_last(),
+                   [self = shared_from_this(), keep_alive](beast::error_code e, std::size_t) {
+                     self->stream_serializer_.reset();
+                     self->OnWritten(e, keep_alive);
+                   });
 }
 
 void Connection::OnWritten(beast::error_code ec, bool keep_alive) {

@@ -21,6 +21,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "api/http_server.h"
@@ -94,6 +96,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // request bytes may still be unread).
   void Write(Response response, bool closing);
   void OnWritten(beast::error_code ec, bool keep_alive);
+  // Response::stream: the header, then one chunk per producer call, then the last chunk.
+  void WriteStreamed(Response response, bool keep_alive);
+  void NextChunk(beast::error_code ec, bool keep_alive);
   void Linger();
   void OnLingerRead(beast::error_code ec, std::size_t n);
   void Close();
@@ -105,6 +110,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  http::response<http::empty_body> stream_header_;
+  std::optional<http::response_serializer<http::empty_body>> stream_serializer_;
+  std::function<bool(std::string&)> producer_;
+  std::string chunk_;
   Request request_;
   RouteMatch match_;
   std::string route_label_;

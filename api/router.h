@@ -41,6 +41,13 @@ struct Response {
   std::string content_type = "application/json";
   Fields headers;  // extra headers; Content-Length and Connection are the server's
   std::string body;
+  // When set, the body is streamed instead of `body` (chunked transfer
+  // encoding): the server calls it on the connection's strand, one call per
+  // chunk, until it returns false; each call appends its chunk to `chunk`
+  // (an empty chunk is not sent). A throw ends the connection without the last
+  // chunk, so the client sees a truncated body. The next call waits until the
+  // previous chunk is written: memory stays bounded by the producer's chunks.
+  std::function<bool(std::string& chunk)> stream;
 
   static Response Text(int status, std::string body,
                        std::string content_type = "text/plain; charset=utf-8");
