@@ -142,6 +142,11 @@ World::~World() = default;
 
 const CommittedState& World::committed() const { return *state_; }
 
+void World::AdvanceClock(uint64_t ms) {
+  std::lock_guard lock(mu_);
+  chain_.Advance(ms);
+}
+
 TxInclusionProof World::Prove(const pb::Transaction& tx, uint64_t height) const {
   const Hasher& h = chain_.hasher();
   const std::string chain = contracts::test::kChain;

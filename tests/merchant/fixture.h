@@ -56,6 +56,8 @@ class World {
   // The shared committed state and key store (to serve other routes over the same chain).
   const CommittedState& committed() const;
   const auth::KeyStore& keys() const { return keys_; }
+  // Moves the chain's clock (the next blocks' timestamps) forward by `ms`.
+  void AdvanceClock(uint64_t ms);
 
  private:
   class State;
