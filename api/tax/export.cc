@@ -1,32 +1,24 @@
 // GET /v1/tax/export (docs/http.md "Tax API: exports"): the invoices issued in
 // a China-time date range, for a vendor, a market or every market, as CSV (one
-// row per line) or as UBL 2.1 documents in an <Export> wrapper. Streamed with
-// Response::stream: each chunk is one page of at most kPageInvoices invoices
-// read from the time indexes (vt/, mt/) window by window, so memory is bounded
-// by a page whatever the size of the export.
+// row per line) or as UBL 2.1 documents in an <Export> wrapper, streamed with
+// Response::stream one ExportCursor page per chunk.
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "api/merchant/common.h"
-#include "api/tax/csv.h"
+#include "api/tax/export_cursor.h"
 #include "api/tax/recorded.h"
 #include "api/tax/tax_api.h"
-#include "api/tax/ubl.h"
 #include "contracts/keys.h"
 
 namespace fapiao::api::tax {
 namespace {
 
-constexpr size_t kPageInvoices = 64;
-constexpr uint64_t kWindowShift = 16;  // the index is read in windows of 2^16 ms (65.5 s)
-constexpr uint64_t kWindowsPerCall = 4096;
 constexpr int64_t kMaxDays = 366;
 constexpr uint64_t kDayMs = 86'400'000;
 constexpr uint64_t kChinaOffsetMs = 8 * 3'600'000;
-
-enum class Format { kCsv, kUbl };
 
 Problem BadQuery(const std::string& param, const std::string& why) {
   return MakeProblem(400, "request.invalid_query", param + " " + why, param);
@@ -65,23 +57,15 @@ ProblemOr<int64_t> ParseDate(const Request& req, const std::string& param) {
   return days;
 }
 
-struct ExportQuery {
-  Format format = Format::kCsv;
-  uint64_t from_ms = 0;  // inclusive
-  uint64_t to_ms = 0;    // exclusive
-  std::string vendor;
-  std::string market;
-  std::string from, to;
-};
 
 ProblemOr<ExportQuery> ParseExportQuery(const Request& req) {
   ExportQuery q;
   const auto format = req.Query("format");
   if (!format) return BadQuery("format", "is required (csv or ubl)");
   if (*format == "csv") {
-    q.format = Format::kCsv;
+    q.format = ExportFormat::kCsv;
   } else if (*format == "ubl") {
-    q.format = Format::kUbl;
+    q.format = ExportFormat::kUbl;
   } else {
     return BadQuery("format", "must be csv or ubl");
   }
@@ -119,77 +103,6 @@ std::vector<std::string> AllMarkets(const StateView& view) {
   return {markets.begin(), markets.end()};
 }
 
-// The position of an export in the time indexes: the prefix being read (one per
-// vendor/market), the current window and the last index key written from it.
-class ExportCursor {
- public:
-  ExportCursor(const TaxContext& ctx, ExportQuery q, std::vector<Bytes> prefixes)
-      : ctx_(ctx), q_(std::move(q)), prefixes_(std::move(prefixes)),
-        window_(q_.from_ms >> kWindowShift) {}
-
-  // Appends the next page to `out`; false once everything was written.
-  bool Next(std::string& out) {
-    if (!opened_) {
-      opened_ = true;
-      out += q_.format == Format::kCsv ? CsvHeader() : UblExportOpen();
-      return true;
-    }
-    const StateView& view = ctx_.state->view();
-    const uint64_t last_window = (q_.to_ms - 1) >> kWindowShift;
-    size_t written = 0;
-    for (uint64_t visited = 0; visited < kWindowsPerCall && prefix_ < prefixes_.size();) {
-      if (window_ > last_window) {
-        ++prefix_;
-        window_ = q_.from_ms >> kWindowShift;
-        last_key_.clear();
-        continue;
-      }
-      Bytes window_prefix = prefixes_[prefix_];
-      AppendU64(window_prefix, window_ << kWindowShift);
-      window_prefix.resize(window_prefix.size() - kWindowShift / 8);
-      const size_t ms_at = prefixes_[prefix_].size();
-      bool full = false;
-      view.ScanPrefix(Column::kIndex, window_prefix, [&](ByteView key, ByteView) {
-        if (!last_key_.empty() && key <= ByteView(last_key_)) return true;
-        if (written == kPageInvoices) {
-          full = true;
-          return false;
-        }
-        last_key_.assign(key);
-        if (key.size() <= ms_at + 8) return true;
-        const uint64_t ms = ReadU64(key.substr(ms_at, 8));
-        if (ms < q_.from_ms || ms >= q_.to_ms) return true;
-        pb::Invoice inv;
-        if (!merchant::LoadRecord(view, contracts::keys::Invoice(key.substr(ms_at + 8)), inv)) {
-          return true;
-        }
-        if (!q_.market.empty() && inv.market() != q_.market) return true;
-        out += q_.format == Format::kCsv ? CsvRows(inv) : UblDocument(inv) + "\n";
-        ++written;
-        return true;
-      });
-      if (full) return true;
-      ++window_;
-      ++visited;
-      last_key_.clear();
-    }
-    if (prefix_ < prefixes_.size()) return true;
-    if (q_.format == Format::kUbl && !closed_) out += UblExportClose();
-    closed_ = true;
-    return false;
-  }
-
- private:
-  TaxContext ctx_;
-  ExportQuery q_;
-  std::vector<Bytes> prefixes_;
-  size_t prefix_ = 0;
-  uint64_t window_;
-  Bytes last_key_;
-  bool opened_ = false;
-  bool closed_ = false;
-};
-
 Response Export(const TaxContext& ctx, const Request& req) {
   auto officer = AuthorizeTaxQuery(ctx, req);
   if (!officer) return merchant::ProblemReply(officer.problem());
@@ -211,11 +124,11 @@ Response Export(const TaxContext& ctx, const Request& req) {
     for (const auto& m : AllMarkets(view)) prefixes.push_back(contracts::keys::MarketTimePrefix(m));
   }
   Response res;
-  const bool csv = q.format == Format::kCsv;
+  const bool csv = q.format == ExportFormat::kCsv;
   res.content_type = csv ? "text/csv; charset=utf-8; header=present" : "application/xml";
   res.headers.emplace_back("Content-Disposition", "attachment; filename=\"fapiao-" + q.from +
                                                       "-" + q.to + (csv ? ".csv\"" : ".xml\""));
-  auto cursor = std::make_shared<ExportCursor>(ctx, std::move(q), std::move(prefixes));
+  auto cursor = std::make_shared<ExportCursor>(*ctx.state, std::move(q), std::move(prefixes));
   res.stream = [cursor](std::string& chunk) { return cursor->Next(chunk); };
   return res;
 }
