@@ -136,8 +136,9 @@ std::string ReadFile(const std::filesystem::path& path) {
 
 const std::string kDays = "/v1/tax/vendors/v-1/stats?period=day&from=2026-11-20&to=2026-11-21";
 
-TEST_CASE("tax stats: a vendor's day buckets match the invoices issued; a red invoice reduces net",
-          "[tax][stats]") {
+TEST_CASE(
+    "tax stats: a vendor's day buckets match the invoices issued and a red invoice reduces net",
+    "[tax][stats]") {
   TaxWorld t;
   Trade(t);
   auto r = t.Get(kDays, t.Token("tax"));
@@ -320,7 +321,7 @@ TEST_CASE("tax stats: officer routes refuse other roles, record officers, change
   CHECK(t.world().submits() == submits);
 }
 
-TEST_CASE("tax stats: ranges of at most 366 days; bad parameters are named", "[tax][stats]") {
+TEST_CASE("tax stats: ranges of at most 366 days and bad parameters named", "[tax][stats]") {
   TaxWorld t;
   Trade(t);
   const std::string tax = t.Token("tax");
