@@ -13,6 +13,7 @@
 
 #include "api/auth/authorize.h"
 #include "api/merchant/common.h"
+#include "api/tax/csv.h"
 #include "api/tax/recorded.h"
 #include "api/tax/stats_query.h"
 #include "api/tax/tax_api.h"
@@ -184,7 +185,7 @@ Response TaxGroupedStats(const TaxContext& ctx, const Request& req) {
       if (group_by == "rate") {
         g["rate_bp"] = key;
       } else {
-        g["treatment"] = TreatmentName(static_cast<int>(key));
+        g["treatment"] = TreatmentName(static_cast<pb::Treatment>(key));
       }
       groups.push_back(std::move(g));
     }

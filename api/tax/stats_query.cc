@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "api/tax/csv.h"
+
 namespace fapiao::api::tax {
 namespace {
 
@@ -129,26 +131,11 @@ void AddAggregateAt(const StateView& view, const Bytes& key, Stats& into) {
   if (day.ParseFromString(*bytes)) into.Add(day);
 }
 
-std::string TreatmentName(int treatment) {
-  switch (treatment) {
-    case pb::TAXABLE:
-      return "taxable";
-    case pb::EXEMPT:
-      return "exempt";
-    case pb::ZERO:
-      return "zero";
-    case pb::NOT_SUBJECT:
-      return "not_subject";
-    default:
-      return "unspecified";
-  }
-}
-
 json StatsJson(const Stats& s) {
   json by_rate = json::array();
   for (const auto& [key, sums] : s.by_rate) {
     by_rate.push_back(json{{"rate_bp", key.first},
-                           {"treatment", TreatmentName(key.second)},
+                           {"treatment", TreatmentName(static_cast<pb::Treatment>(key.second))},
                            {"amount_fen", sums.first},
                            {"tax_fen", sums.second}});
   }

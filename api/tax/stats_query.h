@@ -60,7 +60,6 @@ struct Stats {
 // The aggregate at `key` (Column::kIndex) added to `into`; absent means nothing that day.
 void AddAggregateAt(const StateView& view, const Bytes& key, Stats& into);
 
-std::string TreatmentName(int treatment);  // "taxable", "exempt", "zero", "not_subject"
 nlohmann::json StatsJson(const Stats& stats);
 
 // Per-bucket statistics over `range` for the day keys `key_of(YYYYMMDD)`: one
