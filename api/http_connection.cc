@@ -260,15 +260,14 @@ void Connection::WriteStreamed(Response r, bool keep_alive) {
   stream_header_.keep_alive(keep_alive);
   stream_header_.chunked(true);
   producer_ = std::move(r.stream);
-  core_->Record(route_label_, method_label_, r.status,
-                std::chrono::steady_clock::now() - started_);
+  core_->Record(route_label_, method_label_, r.status, std::chrono::steady_clock::now() - started_);
   stream_serializer_.emplace(stream_header_);
   stream_.expires_after(core_->options.request_timeout);
-  http::async_write_header(stream_, *stream_serializer_,
-                           [self = shared_from_this(), keep_alive](beast::error_code ec,
-                                                                   std::size_t) {
-                             self->NextChunk(ec, keep_alive);
-                           });
+  http::async_write_header(
+      stream_, *stream_serializer_,
+      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+        self->NextChunk(ec, keep_alive);
+      });
 }
 
 // Called when the header or the previous chunk is written: asks the producer
@@ -298,9 +297,8 @@ void Connection::NextChunk(beast::error_code ec, bool keep_alive) {
         });
   }
   if (more) {
-    return net::post(stream_.get_executor(), [self = shared_from_this(), keep_alive] {
-      self->NextChunk({}, keep_alive);
-    });
+    return net::post(stream_.get_executor(),
+                     [self = shared_from_this(), keep_alive] { self->NextChunk({}, keep_alive); });
   }
   producer_ = nullptr;
   net::async_write(stream_, http::make_chunk_last(),

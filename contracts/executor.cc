@@ -32,8 +32,8 @@ std::optional<std::string> IdempotencyRefusal(const StateView& view, const pb::T
   return code::kIdempotentRepeat;
 }
 
-Bytes IdempotencyRecordOf(const pb::Transaction& tx, const pb::Receipt& r,
-                          const BlockContext& ctx, size_t index) {
+Bytes IdempotencyRecordOf(const pb::Transaction& tx, const pb::Receipt& r, const BlockContext& ctx,
+                          size_t index) {
   pb::IdempotencyRecord rec;
   rec.set_request_hash(tx.request_hash());
   rec.set_height(ctx.height.value);

@@ -58,16 +58,19 @@ void NodeSubmitter::Submit(uint32_t kind, Bytes payload, Done done,
                            const api::merchant::SubmitOptions& options) {
   auto shared = std::make_shared<Done>(std::move(done));
   const TxExtras extras{options.idempotency_key, options.request_hash};
-  auto id = node_.Submit(kind, std::move(payload), [shared](Result<TxOutcome> r) {
-    if (!r.ok()) return (*shared)(r.status());
-    api::merchant::SubmitOutcome o;
-    o.tx_id = r->tx_id.ToHex();
-    o.height = r->height;
-    o.accepted = r->accepted;
-    o.code = r->code;
-    o.events = r->events;
-    (*shared)(std::move(o));
-  }, extras);
+  auto id = node_.Submit(
+      kind, std::move(payload),
+      [shared](Result<TxOutcome> r) {
+        if (!r.ok()) return (*shared)(r.status());
+        api::merchant::SubmitOutcome o;
+        o.tx_id = r->tx_id.ToHex();
+        o.height = r->height;
+        o.accepted = r->accepted;
+        o.code = r->code;
+        o.events = r->events;
+        (*shared)(std::move(o));
+      },
+      extras);
   if (!id.ok()) (*shared)(id.status());
 }
 

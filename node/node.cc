@@ -662,8 +662,8 @@ void Node::ReloadRevocations() {
   }
 }
 
-Result<Hash> Node::Submit(uint32_t kind, Bytes payload,
-                          std::function<void(Result<TxOutcome>)> done, const TxExtras& extras) {
+Result<Hash> Node::Submit(uint32_t kind, Bytes payload, std::function<void(Result<TxOutcome>)> done,
+                          const TxExtras& extras) {
   Impl& d = *impl_;
   {
     std::lock_guard lock(d.state_mu);

@@ -33,10 +33,15 @@ Response Forbidden(const auth::Principal& principal, auth::Action action) {
 
 int ContractHttpStatus(const std::string& code) {
   static const std::set<std::string> kNotFound = {"invoice.unknown", "redletter.unknown_form"};
-  static const std::set<std::string> kConflict = {
-      "vendor.exists",           "payment.conflicting_reference", "mark.bad_transition",
-      "mark.fully_reversed",     "redletter.form_pending",        "redletter.not_pending",
-      "redletter.invoice_locked", "redletter.invoice_reimbursed", "redletter.lapsed"};
+  static const std::set<std::string> kConflict = {"vendor.exists",
+                                                  "payment.conflicting_reference",
+                                                  "mark.bad_transition",
+                                                  "mark.fully_reversed",
+                                                  "redletter.form_pending",
+                                                  "redletter.not_pending",
+                                                  "redletter.invoice_locked",
+                                                  "redletter.invoice_reimbursed",
+                                                  "redletter.lapsed"};
   static const std::set<std::string> kForbidden = {"redletter.wrong_party", "mark.not_locking_org",
                                                    "buyer.auth_failed"};
   if (kNotFound.contains(code)) return 404;

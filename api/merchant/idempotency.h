@@ -39,8 +39,8 @@ class WriteIdentity {
 // The answer to a keyed write of `kind` whose first transaction is already
 // committed: its outcome (`replayed`), or a refusal (tx.idempotency_key_reused)
 // when the key was first used for another request. nullopt: not keyed, or new.
-std::optional<SubmitOutcome> CommittedRepeat(const MerchantContext& ctx,
-                                             const WriteIdentity& write, uint32_t kind);
+std::optional<SubmitOutcome> CommittedRepeat(const MerchantContext& ctx, const WriteIdentity& write,
+                                             uint32_t kind);
 
 // Submits like ctx.submitter->Submit, with the request's idempotency key; a
 // repeat (answered before submitting when the first is already committed) calls

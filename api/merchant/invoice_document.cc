@@ -83,9 +83,10 @@ std::string QrFigure(std::string_view zh, std::string_view en, std::string_view 
                      const std::string& text, std::string_view id) {
   auto matrix = qr::EncodeQrMatrix(text);
   std::string svg = matrix.ok() ? qr::RenderSvg(*matrix, 3, 4) : "";
-  return "<figure id=\"" + std::string(id) + "\" class=\"qr\">" + svg + "<figcaption><span lang=\"zh\">" +
-         std::string(zh) + "</span><br><span lang=\"en\">" + std::string(en) +
-         "</span><br><small>" + std::string(note) + "</small><br><code class=\"qr-text\">" + HtmlEscape(text) +
+  return "<figure id=\"" + std::string(id) + "\" class=\"qr\">" + svg +
+         "<figcaption><span lang=\"zh\">" + std::string(zh) + "</span><br><span lang=\"en\">" +
+         std::string(en) + "</span><br><small>" + std::string(note) +
+         "</small><br><code class=\"qr-text\">" + HtmlEscape(text) +
          "</code></figcaption></figure>\n";
 }
 
@@ -118,39 +119,43 @@ Response Document(const MerchantContext& ctx, const Request& req) {
   std::string html =
       "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<title>电子发票 " + HtmlEscape(inv.number()) + "</title>" + std::string(kStyle) +
-      "</head><body>\n<main>\n<h1" + (red ? " class=\"red\"" : "") +
+      "<title>电子发票 " +
+      HtmlEscape(inv.number()) + "</title>" + std::string(kStyle) + "</head><body>\n<main>\n<h1" +
+      (red ? " class=\"red\"" : "") +
       "><span lang=\"zh\">电子发票（普通发票）</span><br><span lang=\"en\">Electronic invoice "
       "(ordinary)</span></h1>\n";
   if (red) {
-    html += "<p class=\"banner\"><span lang=\"zh\">红字发票 · 对应蓝字发票</span> <span "
-            "lang=\"en\">Red-letter (credit) invoice reversing</span> <span class=\"mono\">" +
-            HtmlEscape(inv.blue_number()) + "</span></p>\n";
+    html +=
+        "<p class=\"banner\"><span lang=\"zh\">红字发票 · 对应蓝字发票</span> <span "
+        "lang=\"en\">Red-letter (credit) invoice reversing</span> <span class=\"mono\">" +
+        HtmlEscape(inv.blue_number()) + "</span></p>\n";
   }
   html += "<table class=\"head\">\n" +
-          Row("发票号码", "Invoice number", "<span class=\"mono\" id=\"number\">" +
-                                                HtmlEscape(inv.number()) + "</span>") +
+          Row("发票号码", "Invoice number",
+              "<span class=\"mono\" id=\"number\">" + HtmlEscape(inv.number()) + "</span>") +
           Row("开票日期", "Date of issue", HtmlEscape(inv.date())) +
-          Row("销售方", "Seller", HtmlEscape(inv.seller_name()) + "<br><span class=\"mono\">" +
-                                    HtmlEscape(inv.seller_id().value()) + "</span>") +
-          Row("购买方", "Buyer", BuyerHtml(inv)) +
-          Row("市场", "Market", HtmlEscape(inv.market())) + "</table>\n" + LinesHtml(inv) +
-          "<table class=\"totals\">\n" +
+          Row("销售方", "Seller",
+              HtmlEscape(inv.seller_name()) + "<br><span class=\"mono\">" +
+                  HtmlEscape(inv.seller_id().value()) + "</span>") +
+          Row("购买方", "Buyer", BuyerHtml(inv)) + Row("市场", "Market", HtmlEscape(inv.market())) +
+          "</table>\n" + LinesHtml(inv) + "<table class=\"totals\">\n" +
           Row("价税合计（大写）", "Total in words", HtmlEscape(inv.total_words())) +
-          Row("价税合计（小写）", "Total", "<strong id=\"total\">¥" + Yuan(inv.total_fen()) +
-                                              "</strong>") +
-          Row("校验码", "Check code", "<span class=\"mono\">" + HtmlEscape(inv.check_code()) +
-                                        "</span>") +
+          Row("价税合计（小写）", "Total",
+              "<strong id=\"total\">¥" + Yuan(inv.total_fen()) + "</strong>") +
+          Row("校验码", "Check code",
+              "<span class=\"mono\">" + HtmlEscape(inv.check_code()) + "</span>") +
           Row("区块高度", "Ledger height", std::to_string(inv.height())) + "</table>\n";
   if (!inv.red_numbers().empty()) {
     std::string reds;
-    for (const auto& n : inv.red_numbers()) reds += "<span class=\"mono\">" + HtmlEscape(n) + "</span> ";
-    html += "<p><span lang=\"zh\">已开红字发票</span> <span lang=\"en\">Reversed by</span>: " +
-            reds + "</p>\n";
+    for (const auto& n : inv.red_numbers())
+      reds += "<span class=\"mono\">" + HtmlEscape(n) + "</span> ";
+    html +=
+        "<p><span lang=\"zh\">已开红字发票</span> <span lang=\"en\">Reversed by</span>: " + reds +
+        "</p>\n";
   }
   html += "<section class=\"qrs\" aria-label=\"QR codes\">\n" +
-          QrFigure("国家标准发票二维码", "National invoice QR",
-                   "Any scanner; unsigned.", national.value(), "qr-national") +
+          QrFigure("国家标准发票二维码", "National invoice QR", "Any scanner; unsigned.",
+                   national.value(), "qr-national") +
           QrFigure("联盟链验证码", "Ledger verification QR",
                    "Signed; check offline with <code>fapiao verify</code> or POST /v1/verify.",
                    signed_text.value(), "qr-verify") +
@@ -162,8 +167,8 @@ Response Document(const MerchantContext& ctx, const Request& req) {
 
 void AddInvoiceDocumentRoute(Router& router, const MerchantContext& ctx) {
   router.Add(
-      "GET", "/v1/invoices/{number}/document",
-      [ctx](const Request& r) { return Document(ctx, r); }, RouteOptions{kMerchantMaxBody});
+      "GET", "/v1/invoices/{number}/document", [ctx](const Request& r) { return Document(ctx, r); },
+      RouteOptions{kMerchantMaxBody});
 }
 
 }  // namespace fapiao::api::merchant

@@ -124,9 +124,11 @@ void AddOperationsRoute(Router& router, std::shared_ptr<Operations> operations) 
     const std::string id(req.PathParam("id").value_or(""));
     auto view = operations->Get(id);
     if (!view) {
-      return ProblemResponse(MakeProblem(404, "operation.unknown",
-                                         "no operation " + id + " here (answers are kept an hour, "
-                                         "in this node's memory; retry with the Idempotency-Key)"));
+      return ProblemResponse(
+          MakeProblem(404, "operation.unknown",
+                      "no operation " + id +
+                          " here (answers are kept an hour, "
+                          "in this node's memory; retry with the Idempotency-Key)"));
     }
     json body{{"id", id}, {"state", view->done ? "done" : "pending"}};
     if (view->done) {

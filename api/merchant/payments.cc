@@ -133,8 +133,7 @@ void AttestPayment(const MerchantContext& ctx, const Request& req, Responder res
   }
   SubmitWrite(
       ctx, WriteIdentity::Of(ctx, req), static_cast<uint32_t>(contracts::TxKind::kAttestPayment),
-      msg.SerializeAsString(),
-      [ctx, key, token, respond](Result<SubmitOutcome> r) {
+      msg.SerializeAsString(), [ctx, key, token, respond](Result<SubmitOutcome> r) {
         if (!r.ok()) return respond(SubmitProblem(r.status()));
         if (!r->accepted) {
           const bool ref = r->code == "payment.conflicting_reference";

@@ -121,8 +121,8 @@ std::optional<Response> Precheck(const MerchantContext& ctx, TxKind kind,
                                  const google::protobuf::MessageLite& msg, FieldFn field_of) {
   Status s = DryRun(ctx, kind, msg);
   if (s.ok() || TimeDependent(s.code())) return std::nullopt;
-  return ProblemResponse(MakeProblem(ContractHttpStatus(s.code()), s.code(), s.message(),
-                                     field_of(s.code())));
+  return ProblemResponse(
+      MakeProblem(ContractHttpStatus(s.code()), s.code(), s.message(), field_of(s.code())));
 }
 
 std::string EventSubject(const SubmitOutcome& out, std::string_view kind) {
@@ -184,7 +184,8 @@ void OpenForm(const MerchantContext& ctx, const Request& req, Responder respond)
   // A retry of a write already committed is answered from the ledger.
   const WriteIdentity write = WriteIdentity::Of(ctx, req);
   const FormAnswer answer{{}, OpenField, json(), 201};
-  if (auto repeat = CommittedRepeat(ctx, write, static_cast<uint32_t>(TxKind::kOpenRedLetterForm))) {
+  if (auto repeat =
+          CommittedRepeat(ctx, write, static_cast<uint32_t>(TxKind::kOpenRedLetterForm))) {
     return Answer(ctx, answer, respond, std::move(*repeat));
   }
   pb::Invoice blue;
@@ -250,10 +251,10 @@ void ActOnForm(const MerchantContext& ctx, const ActionKind& ak, const Request& 
     if (auto r = VendorOwns(*key, ak.action, blue)) return respond(*r);
   }
   if (form.status() == pb::PENDING && caller != needed) {
-    return respond(ProblemResponse(MakeProblem(
-        403, "redletter.wrong_party",
-        std::string(ak.by_opener ? "only the opener (" : "only the counterparty (") +
-            (needed == pb::SELLER ? "the seller" : "the buyer") + ") may do this")));
+    return respond(ProblemResponse(
+        MakeProblem(403, "redletter.wrong_party",
+                    std::string(ak.by_opener ? "only the opener (" : "only the counterparty (") +
+                        (needed == pb::SELLER ? "the seller" : "the buyer") + ") may do this")));
   }
   if (key) {
     if (auto r = SellerNode(ctx, blue)) return respond(*r);

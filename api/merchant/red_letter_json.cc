@@ -26,10 +26,8 @@ const std::vector<FieldSpec> kLine = {
     {"amount_fen", JsonType::kAny, true, {}},
 };
 const std::vector<FieldSpec> kOpen = {
-    {"invoice_number", JsonType::kString, true, {}},
-    {"reason", JsonType::kAny, true, {}},
-    {"full", JsonType::kBoolean, false, {}},
-    {"lines", JsonType::kArray, false, {}},
+    {"invoice_number", JsonType::kString, true, {}}, {"reason", JsonType::kAny, true, {}},
+    {"full", JsonType::kBoolean, false, {}},         {"lines", JsonType::kArray, false, {}},
     {"buyer", JsonType::kObject, false, kBuyer},
 };
 const std::vector<FieldSpec> kAction = {
@@ -71,8 +69,7 @@ ProblemOr<uint32_t> ParseReason(const json& v) {
   if (!v.is_string() && !v.is_number()) {
     return MakeProblem(400, "request.wrong_type", "reason must be an integer or a name", "/reason");
   }
-  return Invalid("/reason",
-                 "must be 1-4 or invoicing_error, return, service_stopped, allowance");
+  return Invalid("/reason", "must be 1-4 or invoicing_error, return, service_stopped, allowance");
 }
 
 std::optional<Problem> FillLines(const json& list, pb::OpenRedLetterForm& open) {

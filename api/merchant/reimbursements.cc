@@ -118,7 +118,8 @@ std::optional<Response> OrgNode(const MerchantContext& ctx, const auth::Principa
   };
   std::optional<uint32_t> scoped;
   uint32_t index = 0;
-  const auto [end, ec] = std::from_chars(key.scope.data(), key.scope.data() + key.scope.size(), index);
+  const auto [end, ec] =
+      std::from_chars(key.scope.data(), key.scope.data() + key.scope.size(), index);
   if (ec == std::errc() && end == key.scope.data() + key.scope.size() &&
       std::to_string(index) == key.scope && is_org(index)) {
     scoped = index;
@@ -132,15 +133,16 @@ std::optional<Response> OrgNode(const MerchantContext& ctx, const auth::Principa
     }
   }
   if (!use) {
-    return AuthProblem(Status::Error(
-        "auth.forbidden", "the key's organisation '" + key.scope +
-                              "' is not this node's reimbursing organisation (member " +
-                              std::to_string(ctx.identity.member) + ")"));
+    return AuthProblem(Status::Error("auth.forbidden",
+                                     "the key's organisation '" + key.scope +
+                                         "' is not this node's reimbursing organisation (member " +
+                                         std::to_string(ctx.identity.member) + ")"));
   }
   return ProblemResponse(MakeProblem(
       421, "reimbursement.wrong_node",
       "reimbursement marks are sent by the reimbursing organisation's node: send this request "
-      "to member " + std::to_string(*use) + " (" + members[*use].name() + ")"));
+      "to member " +
+          std::to_string(*use) + " (" + members[*use].name() + ")"));
 }
 
 // The failing mark's field from the contract's "mark <i>: ..." message.

@@ -54,8 +54,8 @@ void RegisterVendor(const MerchantContext& ctx, const Request& req, Responder re
       !s.ok()) {
     return respond(AuthProblem(s));
   }
-  SubmitVendorTx(ctx, req, contracts::TxKind::kRegisterVendor, msg.SerializeAsString(), info.vendor_id(),
-                 201, std::move(respond));
+  SubmitVendorTx(ctx, req, contracts::TxKind::kRegisterVendor, msg.SerializeAsString(),
+                 info.vendor_id(), 201, std::move(respond));
 }
 
 Response GetVendor(const MerchantContext& ctx, const Request& req) {
@@ -134,8 +134,8 @@ void PatchVendor(const MerchantContext& ctx, const Request& req, Responder respo
                                                  "status must be active or suspended", "/status")));
     }
     msg.set_reason(body.value("reason", std::string()));
-    return SubmitVendorTx(ctx, req, contracts::TxKind::kSetVendorStatus, msg.SerializeAsString(), id,
-                          200, std::move(respond));
+    return SubmitVendorTx(ctx, req, contracts::TxKind::kSetVendorStatus, msg.SerializeAsString(),
+                          id, 200, std::move(respond));
   }
   const std::pair<const char*, const std::string*> fixed[] = {{"vendor_id", &id},
                                                               {"market", &vendor.info().market()}};

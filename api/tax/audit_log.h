@@ -13,11 +13,11 @@
 namespace fapiao::api::tax {
 
 struct AuditEntry {
-  uint64_t at_ms = 0;     // the node's clock when the query arrived
-  std::string key_id;     // the officer's API key id
-  std::string officer;    // the key's scope (the officer's reference)
-  std::string method;     // "GET"
-  std::string target;     // path and query as sent
+  uint64_t at_ms = 0;   // the node's clock when the query arrived
+  std::string key_id;   // the officer's API key id
+  std::string officer;  // the key's scope (the officer's reference)
+  std::string method;   // "GET"
+  std::string target;   // path and query as sent
 };
 
 class AuditLog {

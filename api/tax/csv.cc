@@ -6,12 +6,11 @@ namespace fapiao::api::tax {
 namespace {
 
 constexpr const char* kColumns[] = {
-    "number",        "kind",          "date",        "issued_at_ms", "vendor_id",
-    "seller_name",   "seller_id",     "market",      "buyer_type",   "buyer_name",
-    "buyer_id",      "blue_number",   "form_id",     "line",         "item_class",
-    "item_name",     "quantity",      "unit",        "unit_price",   "line_amount",
-    "line_tax",      "rate_percent",  "treatment",   "policy_code",  "invoice_pre_tax",
-    "invoice_tax",   "invoice_total", "mark_status",
+    "number",          "kind",        "date",          "issued_at_ms", "vendor_id", "seller_name",
+    "seller_id",       "market",      "buyer_type",    "buyer_name",   "buyer_id",  "blue_number",
+    "form_id",         "line",        "item_class",    "item_name",    "quantity",  "unit",
+    "unit_price",      "line_amount", "line_tax",      "rate_percent", "treatment", "policy_code",
+    "invoice_pre_tax", "invoice_tax", "invoice_total", "mark_status",
 };
 
 std::string MarkName(pb::MarkStatus m) {
@@ -80,7 +79,9 @@ std::string TreatmentName(pb::Treatment t) {
   }
 }
 
-std::string KindName(pb::InvoiceKind k) { return k == pb::RED ? "red" : "blue"; }
+std::string KindName(pb::InvoiceKind k) {
+  return k == pb::RED ? "red" : "blue";
+}
 
 std::string BuyerTypeName(pb::TitleType t) {
   return t == pb::ORGANISATION ? "organisation" : "individual";

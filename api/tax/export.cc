@@ -57,7 +57,6 @@ ProblemOr<int64_t> ParseDate(const Request& req, const std::string& param) {
   return days;
 }
 
-
 ProblemOr<ExportQuery> ParseExportQuery(const Request& req) {
   ExportQuery q;
   const auto format = req.Query("format");
@@ -126,8 +125,8 @@ Response Export(const TaxContext& ctx, const Request& req) {
   Response res;
   const bool csv = q.format == ExportFormat::kCsv;
   res.content_type = csv ? "text/csv; charset=utf-8; header=present" : "application/xml";
-  res.headers.emplace_back("Content-Disposition", "attachment; filename=\"fapiao-" + q.from +
-                                                      "-" + q.to + (csv ? ".csv\"" : ".xml\""));
+  res.headers.emplace_back("Content-Disposition", "attachment; filename=\"fapiao-" + q.from + "-" +
+                                                      q.to + (csv ? ".csv\"" : ".xml\""));
   auto cursor = std::make_shared<ExportCursor>(*ctx.state, std::move(q), std::move(prefixes));
   res.stream = [cursor](std::string& chunk) { return cursor->Next(chunk); };
   return res;

@@ -24,8 +24,7 @@ std::string LineHash(const Hasher& hasher, nlohmann::json line) {
 }
 
 Status Broken(uint64_t line, const std::string& why) {
-  return Status::Error("audit.chain_broken",
-                       "audit log line " + std::to_string(line) + ": " + why);
+  return Status::Error("audit.chain_broken", "audit log line " + std::to_string(line) + ": " + why);
 }
 
 bool WriteAll(int fd, const std::string& data) {
@@ -90,13 +89,15 @@ FileAuditLog::FileAuditLog(std::string path, int fd, uint64_t seq, std::string l
                            uint64_t bytes)
     : path_(std::move(path)), fd_(fd), seq_(seq), last_hash_(std::move(last_hash)), bytes_(bytes) {}
 
-FileAuditLog::~FileAuditLog() { ::close(fd_); }
+FileAuditLog::~FileAuditLog() {
+  ::close(fd_);
+}
 
 Status FileAuditLog::Append(const AuditEntry& entry) {
   std::lock_guard lock(mu_);
-  nlohmann::json line = {{"seq", seq_ + 1},          {"at_ms", entry.at_ms},
-                         {"key_id", entry.key_id},   {"officer", entry.officer},
-                         {"method", entry.method},   {"target", entry.target},
+  nlohmann::json line = {{"seq", seq_ + 1},        {"at_ms", entry.at_ms},
+                         {"key_id", entry.key_id}, {"officer", entry.officer},
+                         {"method", entry.method}, {"target", entry.target},
                          {"prev", last_hash_}};
   const std::string hash = LineHash(suite_->hasher(), line);
   line["hash"] = hash;

@@ -51,8 +51,8 @@ Response Search(const TaxContext& ctx, const Request& req) {
   Bytes after;
   if (!q.cursor.empty()) {
     auto key = FromHex(q.cursor);
-    if (!key || key->size() <= scan.prefix.size() || key->compare(0, scan.prefix.size(),
-                                                                  scan.prefix) != 0) {
+    if (!key || key->size() <= scan.prefix.size() ||
+        key->compare(0, scan.prefix.size(), scan.prefix) != 0) {
       return ProblemResponse(MakeProblem(422, "request.invalid_parameter",
                                          "cursor is not a cursor of this search", "cursor"));
     }

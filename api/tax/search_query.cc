@@ -42,13 +42,12 @@ std::optional<uint64_t> ParsePeriodBound(std::string_view text, bool end_of_day)
 
 ProblemOr<SearchQuery> ParseSearchQuery(const Request& request) {
   static const std::set<std::string, std::less<>> kKnown = {
-      "vendor", "market",  "taxpayer_id", "from",    "to",    "rate_bp",
-      "treatment", "status", "min_fen",   "max_fen", "limit", "cursor"};
+      "vendor",    "market", "taxpayer_id", "from",    "to",    "rate_bp",
+      "treatment", "status", "min_fen",     "max_fen", "limit", "cursor"};
   SearchQuery q;
   for (const auto& [name, value] : request.query_params) {
     if (!kKnown.contains(name)) {
-      return MakeProblem(400, "request.unknown_parameter",
-                         "unknown query parameter " + name, name);
+      return MakeProblem(400, "request.unknown_parameter", "unknown query parameter " + name, name);
     }
     if (value.empty()) return Invalid(name, "is empty");
   }

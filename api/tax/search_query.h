@@ -17,14 +17,14 @@ namespace fapiao::api::tax {
 struct SearchQuery {
   std::string vendor;
   std::string market;
-  std::string taxpayer_id;               // the seller's
-  std::optional<uint64_t> from_ms;       // issued_at_ms >= from_ms
-  std::optional<uint64_t> to_ms;         // issued_at_ms <= to_ms
-  std::optional<int64_t> rate_bp;        // some line has this rate
+  std::string taxpayer_id;                 // the seller's
+  std::optional<uint64_t> from_ms;         // issued_at_ms >= from_ms
+  std::optional<uint64_t> to_ms;           // issued_at_ms <= to_ms
+  std::optional<int64_t> rate_bp;          // some line has this rate
   std::optional<pb::Treatment> treatment;  // some line has this treatment
-  std::string status;                    // blue | red | locked | closed | ""
-  std::optional<int64_t> min_fen;        // total_fen >= min_fen
-  std::optional<int64_t> max_fen;        // total_fen <= max_fen
+  std::string status;                      // blue | red | locked | closed | ""
+  std::optional<int64_t> min_fen;          // total_fen >= min_fen
+  std::optional<int64_t> max_fen;          // total_fen <= max_fen
   uint32_t limit = 100;
   std::string cursor;  // as sent
 };

@@ -12,8 +12,8 @@ constexpr std::string_view kNs =
     " xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\"";
 
 std::string Amount(std::string_view tag, int64_t fen) {
-  return "<cbc:" + std::string(tag) + " currencyID=\"CNY\">" + Yuan(fen) + "</cbc:" +
-         std::string(tag) + ">";
+  return "<cbc:" + std::string(tag) + " currencyID=\"CNY\">" + Yuan(fen) +
+         "</cbc:" + std::string(tag) + ">";
 }
 
 std::string El(std::string_view tag, std::string_view text) {
@@ -37,8 +37,8 @@ std::string TaxCategory(std::string_view element, char category, int64_t rate_bp
   if (category == 'O' && element == "TaxCategory") {
     out += El("TaxExemptionReason", "Not subject to VAT");
   }
-  out += "<cac:TaxScheme>" + El("ID", "VAT") + "</cac:TaxScheme></cac:" + std::string(element) +
-         ">";
+  out +=
+      "<cac:TaxScheme>" + El("ID", "VAT") + "</cac:TaxScheme></cac:" + std::string(element) + ">";
   return out;
 }
 
@@ -185,7 +185,8 @@ std::string UblDocument(const pb::Invoice& inv) {
     out += "<cac:Item>" + El("Name", in.name());
     if (!in.item_class().empty()) {
       out += "<cac:CommodityClassification><cbc:ItemClassificationCode listID=\"ZZZ\">" +
-             XmlEscape(in.item_class()) + "</cbc:ItemClassificationCode></cac:CommodityClassification>";
+             XmlEscape(in.item_class()) +
+             "</cbc:ItemClassificationCode></cac:CommodityClassification>";
     }
     out += TaxCategory("ClassifiedTaxCategory", category, rate, "") + "</cac:Item>";
     out += "<cac:Price>" + Amount("PriceAmount", net) + "<cbc:BaseQuantity unitCode=\"C62\">" +
@@ -200,6 +201,8 @@ std::string UblExportOpen() {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Export xmlns=\"urn:fapiao:tax-export:1\">\n";
 }
 
-std::string UblExportClose() { return "</Export>\n"; }
+std::string UblExportClose() {
+  return "</Export>\n";
+}
 
 }  // namespace fapiao::api::tax

@@ -52,8 +52,8 @@ TEST_CASE("merchant: the printable invoice carries both QR codes of the invoice"
           "[merchant][document]") {
   World w;
   const Issued issued = IssueByClaim(w);
-  auto inv = w.Call(kOpNode, http::verb::get, "/v1/invoices/" + issued.number, "",
-                    w.Token("vendor"));
+  auto inv =
+      w.Call(kOpNode, http::verb::get, "/v1/invoices/" + issued.number, "", w.Token("vendor"));
   REQUIRE(inv.status == 200);
   const json& invoice = inv.body["invoice"];
 
@@ -87,19 +87,19 @@ TEST_CASE("merchant: the printable invoice carries both QR codes of the invoice"
   CHECK(verified.body["valid"] == true);
 
   SECTION("the buyer reads it with its claim") {
-    auto buyer = w.Call(kOpNode, http::verb::get,
-                        "/v1/invoices/" + issued.number + "/document?provider=2&ref=R-1&token=" +
-                            issued.token,
-                        "", "");
+    auto buyer = w.Call(
+        kOpNode, http::verb::get,
+        "/v1/invoices/" + issued.number + "/document?provider=2&ref=R-1&token=" + issued.token, "",
+        "");
     CHECK(buyer.status == 200);
     CHECK(buyer.raw == html);
   }
   SECTION("others may not, and the payment provider's node does not sign it") {
-    auto none = w.Call(kOpNode, http::verb::get, "/v1/invoices/" + issued.number + "/document",
-                       "", "");
+    auto none =
+        w.Call(kOpNode, http::verb::get, "/v1/invoices/" + issued.number + "/document", "", "");
     CHECK(none.status == 401);
-    auto other = w.Call(kOpNode, http::verb::get, "/v1/invoices/" + issued.number + "/document",
-                        "", w.Token("vendor_other"));
+    auto other = w.Call(kOpNode, http::verb::get, "/v1/invoices/" + issued.number + "/document", "",
+                        w.Token("vendor_other"));
     CHECK(other.status == 403);
     auto unknown = w.Call(kOpNode, http::verb::get, "/v1/invoices/25539000000000000999/document",
                           "", w.Token("vendor"));
@@ -117,16 +117,18 @@ TEST_CASE("merchant: the printable invoice escapes what vendors registered",
   World w;
   json vendor = VendorBody("v-1");
   vendor["name"] = "<script>alert('x')</script> & \"Li\"";
-  REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", vendor.dump(), w.Token("operator"))
-              .status == 201);
+  REQUIRE(
+      w.Call(kOpNode, http::verb::post, "/v1/vendors", vendor.dump(), w.Token("operator")).status ==
+      201);
   auto p = w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-1").dump(),
                   w.Token("provider"));
   REQUIRE(p.status == 201);
-  const json body{{"claim", {{"provider", kPayNode}, {"reference", "R-1"},
-                             {"token", p.body["claim_token"]}}},
-                  {"title", {{"type", "organisation"},
-                             {"name", "<img src=x onerror=alert(1)>"},
-                             {"taxpayer_id", {{"kind", "uscc"}, {"value", contracts::test::MakeUscc(42)}}}}}};
+  const json body{
+      {"claim", {{"provider", kPayNode}, {"reference", "R-1"}, {"token", p.body["claim_token"]}}},
+      {"title",
+       {{"type", "organisation"},
+        {"name", "<img src=x onerror=alert(1)>"},
+        {"taxpayer_id", {{"kind", "uscc"}, {"value", contracts::test::MakeUscc(42)}}}}}};
   auto r = w.Call(kOpNode, http::verb::post, "/v1/invoices", body.dump(), "");
   REQUIRE(r.status == 201);
   auto doc = w.Call(kOpNode, http::verb::get,

@@ -68,8 +68,7 @@ TEST_CASE("merchant: a retried write with an Idempotency-Key takes effect once",
   }
 }
 
-TEST_CASE("merchant: a buyer's retried claim answers the same invoice",
-          "[merchant][idempotency]") {
+TEST_CASE("merchant: a buyer's retried claim answers the same invoice", "[merchant][idempotency]") {
   World w;
   const json body = SaleClaimBody(w);
   auto first = w.Call(kOpNode, http::verb::post, "/v1/invoices", body.dump(), "",
@@ -144,7 +143,8 @@ TEST_CASE("merchant: Prefer: respond-async answers 202 and the operation keeps t
   const std::string id = accepted["id"];
   CHECK(accepted["status_url"] == "/v1/operations/" + id);
   bool location = false;
-  for (const auto& [k, v] : client.response->headers) location |= k == "Location" && v == "/v1/operations/" + id;
+  for (const auto& [k, v] : client.response->headers)
+    location |= k == "Location" && v == "/v1/operations/" + id;
   CHECK(location);
 
   auto [pending_status, pending] = read(id);
@@ -182,7 +182,8 @@ TEST_CASE("merchant: Prefer: respond-async answers 202 and the operation keeps t
   }
 }
 
-TEST_CASE("merchant: finished operations expire and pending ones are bounded", "[merchant][async]") {
+TEST_CASE("merchant: finished operations expire and pending ones are bounded",
+          "[merchant][async]") {
   auto now = std::chrono::steady_clock::time_point{};
   Operations ops(Operations::Limits{2, 10, std::chrono::seconds(60)}, [&] { return now; });
   auto a = ops.Create();

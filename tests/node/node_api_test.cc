@@ -11,8 +11,8 @@ TEST_CASE("node api: raw transactions only from the node's own host", "[node][ap
     INFO(local);
     CHECK(IsLoopbackAddress(local));
   }
-  for (const char* remote : {"10.0.0.7", "192.168.1.127", "::2", "fe80::1", "::ffff:10.0.0.1",
-                             "1127.0.0.1", ""}) {
+  for (const char* remote :
+       {"10.0.0.7", "192.168.1.127", "::2", "fe80::1", "::ffff:10.0.0.1", "1127.0.0.1", ""}) {
     INFO(remote);
     CHECK_FALSE(IsLoopbackAddress(remote));
   }

@@ -34,13 +34,14 @@ Sales Sell(TaxWorld& tw) {
   World& w = tw.world();
   json vendor = VendorBody("v-1");
   vendor["name"] = kVendorName;
-  REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", vendor.dump(), w.Token("operator"))
-              .status == 201);
+  REQUIRE(
+      w.Call(kOpNode, http::verb::post, "/v1/vendors", vendor.dump(), w.Token("operator")).status ==
+      201);
   Sales s;
   for (int i = 1; i <= 3; ++i) {
     const std::string ref = "R-" + std::to_string(i);
-    auto p = w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody(ref, 1000 + 7 * i).dump(),
-                    w.Token("provider"));
+    auto p = w.Call(kPayNode, http::verb::post, "/v1/payments",
+                    PaymentBody(ref, 1000 + 7 * i).dump(), w.Token("provider"));
     REQUIRE(p.status == 201);
     const json claim{
         {"claim", {{"provider", kPayNode}, {"reference", ref}, {"token", p.body["claim_token"]}}},
@@ -52,13 +53,16 @@ Sales Sell(TaxWorld& tw) {
     s.date = d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2);
   }
   const json form{{"invoice_number", s.blue[0]}, {"reason", "return"}, {"full", true}};
-  auto f = w.Call(kOpNode, http::verb::post, "/v1/red-letter-forms", form.dump(), w.Token("vendor"));
+  auto f =
+      w.Call(kOpNode, http::verb::post, "/v1/red-letter-forms", form.dump(), w.Token("vendor"));
   REQUIRE(f.status == 201);
   s.red = f.body["red_invoice"]["number"];
   return s;
 }
 
-std::string Range(const Sales& s) { return "&from=" + s.date + "&to=" + s.date; }
+std::string Range(const Sales& s) {
+  return "&from=" + s.date + "&to=" + s.date;
+}
 
 TEST_CASE("tax export: UBL documents of real invoices satisfy BR-CO-10/15/17", "[tax][export]") {
   TaxWorld tw;

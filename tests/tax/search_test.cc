@@ -27,16 +27,16 @@ void Seed(World& w) {
               .status == 201);
   json v2 = VendorBody("v-2");
   v2["taxpayer_id"]["value"] = contracts::test::MakeUscc(7654321);
-  REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", v2.dump(), w.Token("operator"))
-              .status == 201);
+  REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", v2.dump(), w.Token("operator")).status ==
+          201);
   const auto sale = [&](const std::string& vendor, const std::string& ref, int64_t fen) {
     json p = PaymentBody(ref, fen);
     p["vendor_id"] = vendor;
     auto r = w.Call(kPayNode, http::verb::post, "/v1/payments", p.dump(), w.Token("provider"));
     REQUIRE(r.status == 201);
-    const json claim{{"claim", {{"provider", kPayNode}, {"reference", ref},
-                                {"token", r.body["claim_token"]}}},
-                     {"title", {{"type", "individual"}, {"name", "Li"}}}};
+    const json claim{
+        {"claim", {{"provider", kPayNode}, {"reference", ref}, {"token", r.body["claim_token"]}}},
+        {"title", {{"type", "individual"}, {"name", "Li"}}}};
     REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/invoices", claim.dump(), "").status == 201);
   };
   for (int i = 1; i <= 5; ++i) sale("v-1", "R-" + std::to_string(i), 1000 * i);
@@ -137,9 +137,8 @@ TEST_CASE("tax search: filters", "[tax][search]") {
 TEST_CASE("tax search: cursor pages are stable, without gaps or duplicates", "[tax][search]") {
   TaxWorld t;
   Seed(t.world());
-  for (const std::string target :
-       {"/v1/tax/invoices?status=blue", "/v1/tax/invoices?vendor=v-1",
-        "/v1/tax/invoices?market=M1"}) {
+  for (const std::string target : {"/v1/tax/invoices?status=blue", "/v1/tax/invoices?vendor=v-1",
+                                   "/v1/tax/invoices?market=M1"}) {
     INFO(target);
     auto whole = t.Get(target + "&limit=500", t.Token("tax"));
     REQUIRE(whole.status == 200);
@@ -164,9 +163,9 @@ TEST_CASE("tax search: cursor pages are stable, without gaps or duplicates", "[t
   // A cursor of another index is refused.
   auto vendor_page = t.Get("/v1/tax/invoices?vendor=v-1&limit=1", t.Token("tax"));
   REQUIRE(vendor_page.body.contains("next_cursor"));
-  auto wrong = t.Get("/v1/tax/invoices?market=M1&cursor=" +
-                         vendor_page.body["next_cursor"].get<std::string>(),
-                     t.Token("tax"));
+  auto wrong = t.Get(
+      "/v1/tax/invoices?market=M1&cursor=" + vendor_page.body["next_cursor"].get<std::string>(),
+      t.Token("tax"));
   CHECK(wrong.status == 422);
   CHECK(wrong.body["field"] == "cursor");
 }
@@ -174,13 +173,13 @@ TEST_CASE("tax search: cursor pages are stable, without gaps or duplicates", "[t
 TEST_CASE("tax search: bad parameters are 4xx naming the parameter", "[tax][search]") {
   TaxWorld t;
   const std::vector<std::tuple<std::string, int, std::string>> cases = {
-      {"limit=0", 422, "limit"},           {"limit=501", 422, "limit"},
-      {"limit=ten", 422, "limit"},         {"from=yesterday", 422, "from"},
-      {"to=2026-13-01", 422, "to"},        {"from=2026-11-21&to=2026-11-20", 422, "to"},
-      {"status=green", 422, "status"},     {"rate_bp=-1", 422, "rate_bp"},
-      {"rate_bp=1.5", 422, "rate_bp"},     {"treatment=free", 422, "treatment"},
-      {"min_fen=abc", 422, "min_fen"},     {"min_fen=10&max_fen=5", 422, "max_fen"},
-      {"cursor=zz", 422, "cursor"},        {"vendor=", 422, "vendor"},
+      {"limit=0", 422, "limit"},       {"limit=501", 422, "limit"},
+      {"limit=ten", 422, "limit"},     {"from=yesterday", 422, "from"},
+      {"to=2026-13-01", 422, "to"},    {"from=2026-11-21&to=2026-11-20", 422, "to"},
+      {"status=green", 422, "status"}, {"rate_bp=-1", 422, "rate_bp"},
+      {"rate_bp=1.5", 422, "rate_bp"}, {"treatment=free", 422, "treatment"},
+      {"min_fen=abc", 422, "min_fen"}, {"min_fen=10&max_fen=5", 422, "max_fen"},
+      {"cursor=zz", 422, "cursor"},    {"vendor=", 422, "vendor"},
       {"colour=red", 400, "colour"},
   };
   for (const auto& [query, status, field] : cases) {
@@ -215,12 +214,12 @@ TEST_CASE("tax routes: only a tax officer, and an officer cannot write", "[tax][
 
   World& w = t.world();
   const auto before = w.Snapshot();
-  auto write = w.Call(kOpNode, http::verb::post, "/v1/vendors", VendorBody("v-1").dump(),
-                      w.Token("tax"));
+  auto write =
+      w.Call(kOpNode, http::verb::post, "/v1/vendors", VendorBody("v-1").dump(), w.Token("tax"));
   CHECK(write.status == 403);
   CHECK(write.body["code"] == "auth.forbidden");
-  auto pay = w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-1").dump(),
-                    w.Token("tax"));
+  auto pay =
+      w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-1").dump(), w.Token("tax"));
   CHECK(pay.status == 403);
   CHECK(w.Snapshot() == before);
 }

@@ -90,7 +90,8 @@ int64_t ParseFen(const std::string& a) {
   const size_t dot = a.find('.');
   const std::string whole = a.substr(i, dot == std::string::npos ? std::string::npos : dot - i);
   std::string frac = dot == std::string::npos ? "" : a.substr(dot + 1);
-  if (whole.empty() || frac.size() > 2 || whole.find_first_not_of("0123456789") != std::string::npos ||
+  if (whole.empty() || frac.size() > 2 ||
+      whole.find_first_not_of("0123456789") != std::string::npos ||
       frac.find_first_not_of("0123456789") != std::string::npos) {
     throw std::runtime_error("not an amount: '" + a + "'");
   }
@@ -110,11 +111,11 @@ std::vector<CheckedDocument> CheckUbl(const std::string& xml, std::vector<std::s
       auto fail = [&](const std::string& rule) { errors.push_back(d.id + ": " + rule); };
       try {
         d.id = One(body.substr(0, body.find("<cbc:IssueDate>")), "cbc:ID");
-        d.type_code = One(body, root == "Invoice" ? "cbc:InvoiceTypeCode" : "cbc:CreditNoteTypeCode");
+        d.type_code =
+            One(body, root == "Invoice" ? "cbc:InvoiceTypeCode" : "cbc:CreditNoteTypeCode");
         if (One(body, "cbc:DocumentCurrencyCode") != "CNY") fail("currency is not CNY");
         if (root == "CreditNote") {
-          d.billing_reference =
-              One(One(body, "cac:BillingReference"), "cbc:ID");
+          d.billing_reference = One(One(body, "cac:BillingReference"), "cbc:ID");
         }
         d.buyer_name = One(One(body, "cac:AccountingCustomerParty"), "cbc:RegistrationName");
         const std::string line_tag = root == "Invoice" ? "cac:InvoiceLine" : "cac:CreditNoteLine";
@@ -132,8 +133,8 @@ std::vector<CheckedDocument> CheckUbl(const std::string& xml, std::vector<std::s
         d.rounding_fen = rounding.empty() ? 0 : ParseFen(rounding[0]);
         d.payable_fen = ParseFen(One(totals, "cbc:PayableAmount"));
         const std::string tax_total = One(body, "cac:TaxTotal");
-        d.tax_fen = ParseFen(One(tax_total.substr(0, tax_total.find("<cac:TaxSubtotal>")),
-                                 "cbc:TaxAmount"));
+        d.tax_fen = ParseFen(
+            One(tax_total.substr(0, tax_total.find("<cac:TaxSubtotal>")), "cbc:TaxAmount"));
         if (lines_sum != d.line_extension_fen) fail("BR-CO-10 sum of lines != LineExtensionAmount");
         if (exclusive != d.line_extension_fen) fail("BR-CO-13 TaxExclusiveAmount");
         if (inclusive != exclusive + d.tax_fen) fail("BR-CO-15 TaxInclusiveAmount");
@@ -149,7 +150,8 @@ std::vector<CheckedDocument> CheckUbl(const std::string& xml, std::vector<std::s
           const auto percent = All(sub, "cbc:Percent");
           const int64_t bp = percent.empty() ? 0 : PercentBp(percent[0]);
           if (percent.empty() != (category == "O")) fail("a Percent on O or none on " + category);
-          if (tax != RoundedTax(taxable, bp)) fail("BR-CO-17 " + category + " " + std::to_string(bp));
+          if (tax != RoundedTax(taxable, bp))
+            fail("BR-CO-17 " + category + " " + std::to_string(bp));
           if (category == "E") {
             const auto codes = All(sub, "cbc:TaxExemptionReasonCode");
             if (codes.empty() || All(sub, "cbc:TaxExemptionReason").empty()) {

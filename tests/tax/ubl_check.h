@@ -17,8 +17,8 @@ struct CheckedDocument {
   std::string type_code;
   std::string billing_reference;  // credit notes
   std::string buyer_name;
-  std::vector<std::string> categories;         // TaxSubtotal category IDs, in order
-  std::vector<std::string> exemption_codes;    // TaxExemptionReasonCode values
+  std::vector<std::string> categories;       // TaxSubtotal category IDs, in order
+  std::vector<std::string> exemption_codes;  // TaxExemptionReasonCode values
   int64_t line_extension_fen = 0;
   int64_t tax_fen = 0;
   int64_t payable_fen = 0;

@@ -103,8 +103,9 @@ TEST_CASE("tax export: exempt, zero-rated and not-subject lines get categories E
   CHECK(xml.find("PayableRoundingAmount") == std::string::npos);
 }
 
-TEST_CASE("tax export: a red invoice is a CreditNote 381 with positive amounts referencing its blue",
-          "[tax][export][ubl]") {
+TEST_CASE(
+    "tax export: a red invoice is a CreditNote 381 with positive amounts referencing its blue",
+    "[tax][export][ubl]") {
   pb::Invoice inv = Base("26110000000000000003", pb::RED);
   inv.set_blue_number("26110000000000000001");
   AddLine(inv, "rice", -10000, -900, pb::TAXABLE, 900);
