@@ -42,6 +42,13 @@ SubmitOutcome Reused() {
   return o;
 }
 
+// The first outcome under `options`' key, or the refusal of a reused key; nullopt: new.
+std::optional<SubmitOutcome> RepeatOf(const MerchantContext& ctx, const SubmitOptions& options) {
+  auto first = FirstOf(ctx, options.idempotency_key);
+  if (!first) return std::nullopt;
+  return first->request_hash() == options.request_hash ? Replay(*first) : Reused();
+}
+
 }  // namespace
 
 std::optional<Problem> CheckIdempotencyHeader(const Request& request) {
@@ -86,19 +93,18 @@ SubmitOptions WriteIdentity::For(const Hasher& hasher, uint32_t kind) const {
   return SubmitOptions{hasher.Digest(k).ToBytes(), request_hash_};
 }
 
-std::optional<SubmitOutcome> CommittedRepeat(const MerchantContext& ctx,
-                                             const WriteIdentity& write, uint32_t kind) {
+std::optional<SubmitOutcome> CommittedRepeat(const MerchantContext& ctx, const WriteIdentity& write,
+                                             uint32_t kind) {
   if (!write.keyed()) return std::nullopt;
-  const SubmitOptions options = write.For(*ctx.identity.hasher, kind);
-  auto first = FirstOf(ctx, options.idempotency_key);
-  if (!first) return std::nullopt;
-  return first->request_hash() == options.request_hash ? Replay(*first) : Reused();
+  return RepeatOf(ctx, write.For(*ctx.identity.hasher, kind));
 }
 
 void SubmitWrite(const MerchantContext& ctx, const WriteIdentity& write, uint32_t kind,
                  Bytes payload, Submitter::Done done) {
-  if (auto repeat = CommittedRepeat(ctx, write, kind)) return done(std::move(*repeat));
   SubmitOptions options = write.For(*ctx.identity.hasher, kind);
+  if (!options.idempotency_key.empty()) {
+    if (auto repeat = RepeatOf(ctx, options)) return done(std::move(*repeat));
+  }
   const Bytes key = options.idempotency_key;
   ctx.submitter->Submit(
       kind, std::move(payload),

@@ -129,18 +129,20 @@ World::World() {
 void World::StartNode(uint32_t member, pb::Role role) {
   auto node = std::unique_ptr<Node>(new Node{FakeSubmitter(*this, member), nullptr});
   Router router;
-  AddMerchantRoutes(router, {state_.get(), &node->submitter, &keys_, claims_.get(),
-                             NodeIdentity{member, role, contracts::test::kChain,
-                                          "https://node.example", &chain_.hasher(),
-                                          signers_[member].get(), SuiteId::kEd25519Sha256},
-                             &anchors_});
+  AddMerchantRoutes(
+      router, {state_.get(), &node->submitter, &keys_, claims_.get(),
+               NodeIdentity{member, role, contracts::test::kChain, "https://node.example",
+                            &chain_.hasher(), signers_[member].get(), SuiteId::kEd25519Sha256},
+               &anchors_});
   node->server = std::make_unique<api::testing::ServerFixture>(std::move(router));
   nodes_[member] = std::move(node);
 }
 
 World::~World() = default;
 
-const CommittedState& World::committed() const { return *state_; }
+const CommittedState& World::committed() const {
+  return *state_;
+}
 
 void World::AdvanceClock(uint64_t ms) {
   std::lock_guard lock(mu_);
@@ -186,10 +188,10 @@ const std::vector<std::string>& World::KeyNames() {
   return names;
 }
 
-Reply World::Call(uint32_t member, http::verb method, const std::string& target,
-                  const std::string& body, const std::string& token,
-                  const std::string& content_type, const api::Fields& headers) {
-  api::testing::TestClient client(nodes_.at(member)->server->port());
+Reply CallPort(uint16_t port, http::verb method, const std::string& target, const std::string& body,
+               const std::string& token, const std::string& content_type,
+               const api::Fields& headers) {
+  api::testing::TestClient client(port);
   auto req = api::testing::MakeRequest(method, target, body, content_type);
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
   for (const auto& [name, value] : headers) req.set(name, value);
@@ -203,6 +205,24 @@ Reply World::Call(uint32_t member, http::verb method, const std::string& target,
   r.raw = res.body();
   r.body = json::parse(res.body(), nullptr, false);
   return r;
+}
+
+void CheckProblem(const Reply& r, int status, const std::string& code, const std::string& field) {
+  CHECK(r.status == status);
+  CHECK(r.content_type == "application/problem+json");
+  CHECK(r.body["code"] == code);
+  if (field.empty()) {
+    CHECK_FALSE(r.body.contains("field"));
+  } else {
+    CHECK(r.body["field"] == field);
+  }
+}
+
+Reply World::Call(uint32_t member, http::verb method, const std::string& target,
+                  const std::string& body, const std::string& token,
+                  const std::string& content_type, const api::Fields& headers) {
+  return CallPort(nodes_.at(member)->server->port(), method, target, body, token, content_type,
+                  headers);
 }
 
 std::map<std::pair<int, std::string>, std::string> World::Snapshot() {

@@ -31,6 +31,15 @@ struct Reply {
   std::string raw;  // the body as received
 };
 
+// One request to the server on 127.0.0.1:`port` (token as a Bearer key when non-empty).
+Reply CallPort(uint16_t port, boost::beast::http::verb method, const std::string& target,
+               const std::string& body, const std::string& token,
+               const std::string& content_type = "application/json",
+               const api::Fields& headers = {});
+
+// The problem answer a bad request must get: `status`, `code`, and `field` (absent when empty).
+void CheckProblem(const Reply& r, int status, const std::string& code, const std::string& field);
+
 class World {
  public:
   World();
@@ -44,8 +53,7 @@ class World {
   // member 1 (operator of M1) or 2 (payment provider).
   Reply Call(uint32_t member, boost::beast::http::verb method, const std::string& target,
              const std::string& body, const std::string& token,
-             const std::string& content_type = "application/json",
-             const api::Fields& headers = {});
+             const std::string& content_type = "application/json", const api::Fields& headers = {});
   // A copy of all committed state (both columns), to compare before/after.
   std::map<std::pair<int, std::string>, std::string> Snapshot();
   uint64_t submits() const { return submits_; }

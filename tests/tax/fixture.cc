@@ -33,19 +33,7 @@ TaxWorld::~TaxWorld() {
 }
 
 Reply TaxWorld::Get(const std::string& target, const std::string& token) {
-  api::testing::TestClient client(server_->port());
-  auto req = api::testing::MakeRequest(http::verb::get, target);
-  if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-  REQUIRE_FALSE(client.Send(std::move(req)));
-  api::testing::ClientResponse res;
-  REQUIRE_FALSE(client.Read(res));
-  Reply r;
-  r.status = static_cast<int>(res.result_int());
-  r.content_type = std::string(res[http::field::content_type]);
-  r.www_authenticate = std::string(res[http::field::www_authenticate]);
-  r.raw = res.body();
-  r.body = nlohmann::json::parse(res.body(), nullptr, false);
-  return r;
+  return merchant::test::CallPort(server_->port(), http::verb::get, target, "", token);
 }
 
 }  // namespace fapiao::api::tax::test

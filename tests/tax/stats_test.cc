@@ -19,6 +19,7 @@ namespace fapiao::api::tax::test {
 namespace {
 
 namespace http = boost::beast::http;
+using merchant::test::CheckProblem;
 using merchant::test::kOpNode;
 using merchant::test::kPayNode;
 using merchant::test::PaymentBody;
@@ -364,14 +365,7 @@ TEST_CASE("tax stats: ranges of at most 366 days and bad parameters named", "[ta
   for (const Case& c : cases) {
     INFO(c.target);
     auto r = t.Get(c.target, tax);
-    CHECK(r.status == c.status);
-    CHECK(r.content_type == "application/problem+json");
-    CHECK(r.body["code"] == c.code);
-    if (c.field.empty()) {
-      CHECK_FALSE(r.body.contains("field"));
-    } else {
-      CHECK(r.body["field"] == c.field);
-    }
+    CheckProblem(r, c.status, c.code, c.field);
   }
   CHECK(t.world().Snapshot() == before);
 }
