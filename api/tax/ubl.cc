@@ -1,5 +1,6 @@
 #include "api/tax/ubl.h"
 
+#include "api/merchant/html.h"
 #include "api/tax/csv.h"
 
 namespace fapiao::api::tax {
@@ -17,7 +18,8 @@ std::string Amount(std::string_view tag, int64_t fen) {
 }
 
 std::string El(std::string_view tag, std::string_view text) {
-  return "<cbc:" + std::string(tag) + ">" + XmlEscape(text) + "</cbc:" + std::string(tag) + ">";
+  return "<cbc:" + std::string(tag) + ">" + merchant::HtmlEscape(text) +
+         "</cbc:" + std::string(tag) + ">";
 }
 
 std::string Unsigned(std::string_view quantity) {
@@ -57,33 +59,6 @@ std::string Party(std::string_view role, const std::string& name, const std::str
 }
 
 }  // namespace
-
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 char VatCategory(pb::Treatment t) {
   switch (t) {
@@ -180,17 +155,18 @@ std::string UblDocument(const pb::Invoice& inv) {
     const int64_t net = sign * in.amount_fen();
     const std::string qty = Unsigned(in.quantity());
     out += "<cac:" + line_el + ">" + El("ID", std::to_string(i + 1));
-    out += "<cbc:" + qty_el + " unitCode=\"C62\">" + XmlEscape(qty) + "</cbc:" + qty_el + ">";
+    out += "<cbc:" + qty_el + " unitCode=\"C62\">" + merchant::HtmlEscape(qty) + "</cbc:" + qty_el +
+           ">";
     out += Amount("LineExtensionAmount", net);
     out += "<cac:Item>" + El("Name", in.name());
     if (!in.item_class().empty()) {
       out += "<cac:CommodityClassification><cbc:ItemClassificationCode listID=\"ZZZ\">" +
-             XmlEscape(in.item_class()) +
+             merchant::HtmlEscape(in.item_class()) +
              "</cbc:ItemClassificationCode></cac:CommodityClassification>";
     }
     out += TaxCategory("ClassifiedTaxCategory", category, rate, "") + "</cac:Item>";
     out += "<cac:Price>" + Amount("PriceAmount", net) + "<cbc:BaseQuantity unitCode=\"C62\">" +
-           XmlEscape(qty) + "</cbc:BaseQuantity></cac:Price>";
+           merchant::HtmlEscape(qty) + "</cbc:BaseQuantity></cac:Price>";
     out += "</cac:" + line_el + ">";
   }
   out += "</" + root + ">";

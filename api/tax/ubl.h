@@ -41,8 +41,6 @@ int64_t CategoryTax(int64_t taxable_fen, int64_t rate_bp);
 UblTotals ComputeTotals(const pb::Invoice& invoice);
 // The standalone XML element (no XML declaration) of `invoice`.
 std::string UblDocument(const pb::Invoice& invoice);
-// Text content escaped for XML (& < > " ').
-std::string XmlEscape(std::string_view text);
 
 // The export container: XML declaration and the opening / closing wrapper.
 std::string UblExportOpen();
