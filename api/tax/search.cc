@@ -24,7 +24,7 @@ std::string_view MarkName(pb::MarkStatus m) {
 
 // The page's scan: over a time index (vendor or market given: order issued time, then
 // number) or the invoices themselves (order number). The cursor is the hex of the last
-// key answered; the next page starts after it.
+// key answered; the next page seeks to it and starts after it.
 struct Scan {
   Column column;
   Bytes prefix;
@@ -62,7 +62,14 @@ Response Search(const TaxContext& ctx, const Request& req) {
   json invoices = json::array();
   Bytes last;
   bool more = false;
-  view.ScanPrefix(scan.column, scan.prefix, [&](ByteView key, ByteView value) {
+  // Seek, not skip: a page starts at its cursor, or at the period's first key
+  // in a time index, so a page costs its own rows and not those before it.
+  Bytes start = after;
+  if (start.empty() && scan.indexed && q.from_ms) {
+    start = scan.prefix;
+    AppendU64(start, *q.from_ms);
+  }
+  view.ScanRange(scan.column, scan.prefix, start, [&](ByteView key, ByteView value) {
     if (!after.empty() && key <= ByteView(after)) return true;
     pb::Invoice inv;
     if (scan.indexed) {

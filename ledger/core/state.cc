@@ -1,5 +1,6 @@
 #include "ledger/core/state.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace fapiao {
@@ -44,10 +45,10 @@ std::optional<Bytes> OverlayView::Get(Column col, ByteView key) const {
   return base_.Get(col, key);
 }
 
-void OverlayView::ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const {
+void OverlayView::ScanRange(Column col, ByteView prefix, ByteView start, const ScanFn& fn) const {
   // Merge the base scan with pending writes in key order.
   const auto& ops = pending_.ops();
-  auto it = ops.lower_bound(WriteSet::Key{col, Bytes(prefix)});
+  auto it = ops.lower_bound(WriteSet::Key{col, Bytes(std::max(prefix, start))});
   auto in_range = [&](WriteSet::Map::const_iterator i) {
     return i != ops.end() && i->first.first == col && HasPrefix(i->first.second, prefix);
   };
@@ -59,7 +60,7 @@ void OverlayView::ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) cons
       ++it;
     }
   };
-  base_.ScanPrefix(col, prefix, [&](ByteView key, ByteView value) {
+  base_.ScanRange(col, prefix, start, [&](ByteView key, ByteView value) {
     Bytes k(key);
     drain_pending(&k);
     if (stopped) return false;
@@ -81,8 +82,8 @@ std::optional<Bytes> MemState::Get(Column col, ByteView key) const {
   return it->second;
 }
 
-void MemState::ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const {
-  for (auto it = data_.lower_bound({col, Bytes(prefix)});
+void MemState::ScanRange(Column col, ByteView prefix, ByteView start, const ScanFn& fn) const {
+  for (auto it = data_.lower_bound({col, Bytes(std::max(prefix, start))});
        it != data_.end() && it->first.first == col && HasPrefix(it->first.second, prefix); ++it) {
     if (!fn(it->first.second, it->second)) return;
   }

@@ -28,7 +28,12 @@ class StateView {
   virtual ~StateView() = default;
   virtual std::optional<Bytes> Get(Column col, ByteView key) const = 0;
   // Visits keys starting with prefix in ascending byte order.
-  virtual void ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const = 0;
+  void ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const {
+    ScanRange(col, prefix, prefix, fn);
+  }
+  // Visits keys starting with prefix that are >= start, in ascending byte order:
+  // a seek into an index whose keys sort by time, or a page's resumption point.
+  virtual void ScanRange(Column col, ByteView prefix, ByteView start, const ScanFn& fn) const = 0;
 };
 
 class WriteSet {
@@ -61,7 +66,8 @@ class OverlayView final : public StateView {
  public:
   OverlayView(const StateView& base, const WriteSet& pending) : base_(base), pending_(pending) {}
   std::optional<Bytes> Get(Column col, ByteView key) const override;
-  void ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const override;
+  void ScanRange(Column col, ByteView prefix, ByteView start, const ScanFn& fn) const override;
+  using StateView::ScanPrefix;
 
  private:
   const StateView& base_;
@@ -71,7 +77,8 @@ class OverlayView final : public StateView {
 class MemState final : public StateView {
  public:
   std::optional<Bytes> Get(Column col, ByteView key) const override;
-  void ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const override;
+  void ScanRange(Column col, ByteView prefix, ByteView start, const ScanFn& fn) const override;
+  using StateView::ScanPrefix;
   void Apply(const WriteSet& writes);
   size_t size() const { return data_.size(); }
 

@@ -196,10 +196,11 @@ std::optional<Bytes> RocksStore::Get(Column col, ByteView key) const {
   return impl_->GetCf(col == Column::kState ? kState : kIndex, key);
 }
 
-void RocksStore::ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const {
+void RocksStore::ScanRange(Column col, ByteView prefix, ByteView start, const ScanFn& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(
       rocksdb::ReadOptions(), impl_->cfs[col == Column::kState ? kState : kIndex]));
-  for (it->Seek(S(prefix)); it->Valid() && it->key().starts_with(S(prefix)); it->Next()) {
+  for (it->Seek(S(std::max(prefix, start))); it->Valid() && it->key().starts_with(S(prefix));
+       it->Next()) {
     if (!fn(ByteView(it->key().data(), it->key().size()),
             ByteView(it->value().data(), it->value().size()))) {
       return;

@@ -40,7 +40,8 @@ class RocksStore final : public BlockStore {
   std::optional<Bytes> GetMeta(ByteView key) const override;
 
   std::optional<Bytes> Get(Column col, ByteView key) const override;
-  void ScanPrefix(Column col, ByteView prefix, const ScanFn& fn) const override;
+  void ScanRange(Column col, ByteView prefix, ByteView start, const ScanFn& fn) const override;
+  using StateView::ScanPrefix;
 
   // Syncs the WAL and closes (the destructor closes too). A crash is simulated
   // by FaultInjectionFs::DropUnsyncedData(), not by skipping Close().

@@ -40,6 +40,24 @@ TEST_CASE("overlay reads through pending writes in key order", "[state]") {
   });
   CHECK(seen.size() == 2);
 
+  // A range scan starts at the first key >= start, pending and base merged, and
+  // never leaves the prefix; a start before the prefix is the whole prefix.
+  auto range = [&](const StateView& v, ByteView start) {
+    std::vector<std::string> keys;
+    v.ScanRange(Column::kState, "a/", start, [&](ByteView k, ByteView) {
+      keys.emplace_back(k);
+      return true;
+    });
+    return keys;
+  };
+  using Keys = std::vector<std::string>;
+  CHECK(range(view, "a/2") == Keys{"a/2", "a/3", "a/9"});
+  CHECK(range(view, "a/25") == Keys{"a/3", "a/9"});
+  CHECK(range(view, "a/4") == Keys{"a/9"});
+  CHECK(range(view, "b") == Keys{});
+  CHECK(range(view, "") == Keys{"a/1", "a/2", "a/3", "a/9"});
+  CHECK(range(base, "a/2") == Keys{"a/3", "a/5"});
+
   WriteSet other;
   other.Put(Column::kState, "a/9", "new-9");
   other.Delete(Column::kState, "a/5");

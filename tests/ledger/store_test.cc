@@ -60,6 +60,20 @@ TEST_CASE("blocks, certificates, indexes and state round-trip", "[store]") {
   size_t n = 0;
   store->ScanPrefix(Column::kState, "t/", [&](ByteView, ByteView) { return ++n < 1000; });
   CHECK(n == 5 * 60);
+  // A range scan seeks: it starts at the first key >= start, within the prefix.
+  std::vector<std::string> all, from_middle;
+  store->ScanPrefix(Column::kState, "t/", [&](ByteView k, ByteView) {
+    all.emplace_back(k);
+    return true;
+  });
+  store->ScanRange(Column::kState, "t/", all[100], [&](ByteView k, ByteView) {
+    from_middle.emplace_back(k);
+    return true;
+  });
+  CHECK(from_middle == std::vector<std::string>(all.begin() + 100, all.end()));
+  size_t beyond = 0;
+  store->ScanRange(Column::kState, "t/", "t0", [&](ByteView, ByteView) { return ++beyond > 0; });
+  CHECK(beyond == 0);
 }
 
 TEST_CASE("appends out of order are refused and change nothing", "[store]") {
