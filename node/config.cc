@@ -266,6 +266,15 @@ void ReadMempool(Section& s, MempoolSettings& m) {
   s.Finish();
 }
 
+void ReadClock(Section& s, ClockSettings& c) {
+  s.Expect({"origin_ms", "anchor_ms", "rate"});
+  c.origin_ms = s.RequiredUint("origin_ms", 1, UINT64_MAX / 2);
+  c.anchor_ms = s.RequiredUint("anchor_ms", 1, UINT64_MAX / 2);
+  // At most 10^6 ledger ms per wall ms: a year of ledger time in ~32 s.
+  c.rate = s.Uint("rate", 1, 1'000'000).value_or(c.rate);
+  s.Finish();
+}
+
 Endpoint ReadListen(Section& s, std::string_view key, const Endpoint& fallback) {
   auto sub = s.Table(key);
   if (!sub) return fallback;
@@ -280,7 +289,7 @@ NodeConfig ReadNodeConfig(const std::string& path) {
   Section s(path, table, "");
   s.Expect({"member", "consortium_file", "data_dir", "log_dir", "log_level", "signing_key_file",
             "tls_cert_file", "tls_key_file", "crl_file", "p2p", "api", "verify_threads", "sync",
-            "demo_payments", "consensus", "mempool"});
+            "demo_payments", "clock", "consensus", "mempool"});
   NodeConfig n;
   n.member = static_cast<uint32_t>(s.RequiredUint("member", 0, kMaxMembers - 1));
   n.consortium_file = s.ExistingFile("consortium_file");
@@ -353,6 +362,7 @@ NodeConfig ReadNodeConfig(const std::string& path) {
       static_cast<uint32_t>(s.Uint("verify_threads", 1, 256).value_or(n.verify_threads));
   n.sync = s.Bool("sync").value_or(n.sync);
   n.demo_payments = s.Bool("demo_payments").value_or(n.demo_payments);
+  if (auto clock = s.Table("clock")) ReadClock(*clock, n.clock);
   if (auto consensus = s.Table("consensus")) ReadConsensus(*consensus, n.consensus);
   if (auto mempool = s.Table("mempool")) ReadMempool(*mempool, n.mempool);
   s.Finish();

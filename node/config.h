@@ -10,6 +10,7 @@
 
 #include "ledger/core/crypto.h"
 #include "ledger/core/status.h"
+#include "node/clock.h"
 #include "proto/contracts.pb.h"
 #include "qr/offline_verify.h"
 
@@ -84,6 +85,8 @@ struct NodeConfig {
   // Demo only (docs/http.md "Buyer page"): keyless POST /demo/payments on a payment
   // provider's node and "Pay (demo)" on the buyer pages. scripts/consortium sets it.
   bool demo_payments = false;
+  // Benchmarks only: a warped ledger clock ([clock], node/clock.h).
+  ClockSettings clock;
   ConsensusSettings consensus;
   MempoolSettings mempool;
 };

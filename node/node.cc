@@ -471,8 +471,9 @@ struct Node::Impl final : consensus::DriverEnv,
         h.proposer() != pp.sender || h.tx_count() != txs || h.anchor_height() >= h.height()) {
       return Status::Error("proposal.bad_header", "header fields do not match the proposal");
     }
-    const uint64_t now = NowMs();
-    if (h.timestamp_ms() > now + kMaxClockSkewMs || h.timestamp_ms() + kMaxClockSkewMs < now) {
+    const uint64_t now = LedgerTimeMs(config.clock, NowMs());
+    const uint64_t skew = MaxSkewMs(config.clock, kMaxClockSkewMs);
+    if (h.timestamp_ms() > now + skew || h.timestamp_ms() + skew < now) {
       return Status::Error("proposal.bad_time", "proposal time is too far from this node's clock");
     }
     // Check the anchor against our own ledger when we have executed that far.
@@ -529,7 +530,8 @@ struct Node::Impl final : consensus::DriverEnv,
     }
     h.set_batch_root(MerkleRoot(suite->hasher(), leaves).ToBytes());
     h.set_result_root(tip.chain_root.ToBytes());
-    uint64_t ts = std::max({NowMs(), tip.effective_time_ms, last_proposed_ms.load()});
+    uint64_t ts = std::max(
+        {LedgerTimeMs(config.clock, NowMs()), tip.effective_time_ms, last_proposed_ms.load()});
     last_proposed_ms = ts;
     h.set_timestamp_ms(ts);
     h.set_view(v);
@@ -580,6 +582,10 @@ Result<std::unique_ptr<Node>> Node::Create(NodeConfig config, Consortium consort
   impl->log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [%n] %v");
   impl->log->set_level(spdlog::level::from_str(impl->config.log_level));
   impl->log->flush_on(spdlog::level::info);
+  if (impl->config.clock.warped()) {
+    impl->log->warn("ledger clock warped for benchmarks: {} ms of ledger time per ms, from {} ms",
+                    impl->config.clock.rate, impl->config.clock.origin_ms);
+  }
   if (Status s = impl->Open(); !s.ok()) {
     impl->log->error("cannot start: {}", s.ToString());
     return s;

@@ -298,3 +298,40 @@ TEST_CASE("endpoints", "[config]") {
     CHECK(!ParseEndpoint(bad));
   }
 }
+
+TEST_CASE("a warped ledger clock for benchmarks", "[config][clock]") {
+  Fixture f;
+  const std::string file = f.node_toml();
+  CHECK_FALSE(LoadNodeConfig(file)->clock.warped());  // production default: the wall clock
+
+  std::string text = test::ReadAll(file);
+  test::WriteAll(file, text +
+                           "\n[clock]\norigin_ms = 1735660800000\nanchor_ms = 1795000000000\n"
+                           "rate = 60000\n");
+  auto n = LoadNodeConfig(file);
+  INFO((n.ok() ? "" : n.status().ToString()));
+  REQUIRE(n.ok());
+  const ClockSettings& c = n->clock;
+  REQUIRE(c.warped());
+  // Ledger time is the origin at the anchor, then runs `rate` times faster.
+  CHECK(LedgerTimeMs(c, 1'795'000'000'000) == 1'735'660'800'000);
+  CHECK(LedgerTimeMs(c, 1'795'000'001'000) == 1'735'660'800'000 + 60'000'000);
+  CHECK(LedgerTimeMs(c, 1'794'000'000'000) == 1'735'660'800'000);
+  // Warped nodes tolerate the same wall-clock skew as unwarped ones.
+  CHECK(MaxSkewMs(c, 60'000) == 60'000ull * 60'000);
+  CHECK(LedgerTimeMs(ClockSettings{}, 42) == 42);
+  CHECK(MaxSkewMs(ClockSettings{}, 60'000) == 60'000);
+
+  SECTION("rate out of range") {
+    test::Replace(file, "rate = 60000", "rate = 0");
+    ExpectError(LoadNodeConfig(file), "config.range", file, "clock.rate");
+  }
+  SECTION("origin required") {
+    test::Replace(file, "origin_ms = 1735660800000", "");
+    ExpectError(LoadNodeConfig(file), "config.missing", file, "clock.origin_ms");
+  }
+  SECTION("misspelt key") {
+    test::Replace(file, "anchor_ms =", "ancor_ms =");
+    ExpectError(LoadNodeConfig(file), "config.unknown_key", file, "clock.ancor_ms");
+  }
+}
