@@ -5,5 +5,10 @@ add_library(fapiao_http_load STATIC ${CMAKE_CURRENT_LIST_DIR}/http_load.cc)
 target_link_libraries(fapiao_http_load PUBLIC Boost::boost Threads::Threads PRIVATE fapiao_options)
 
 add_executable(fapiao-bench ${CMAKE_CURRENT_LIST_DIR}/http_bench.cc)
-target_link_libraries(fapiao-bench PRIVATE fapiao_http_load fapiao_http_client contracts CLI11::CLI11
+target_link_libraries(fapiao-bench PRIVATE fapiao_http_load fapiao_http_client contracts node_config CLI11::CLI11
+                      nlohmann_json::nlohmann_json Boost::boost Threads::Threads fapiao_options)
+
+# fapiao-tax-bench: the tax bureau's queries timed on a seeded ledger (scripts/bench-tax).
+add_executable(fapiao-tax-bench ${CMAKE_CURRENT_LIST_DIR}/tax_bench.cc)
+target_link_libraries(fapiao-tax-bench PRIVATE fapiao_http_load fapiao_http_client CLI11::CLI11
                       nlohmann_json::nlohmann_json Boost::boost Threads::Threads fapiao_options)

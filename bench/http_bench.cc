@@ -5,7 +5,10 @@
 // mixed) the invoice and payment read back. Closed loop (--concurrency C
 // sales in flight) or open loop (--rate R sales/s, latency measured from each
 // sale's intended start so a slow server cannot hide its queue). --prefill N
-// attests N payments before the clock starts, so sales time only issuance. One io
+// attests N payments before the clock starts, so sales time only issuance.
+// --sales N stops after N sales (seeding a ledger, scripts/seed-tax), --unclaimed F
+// leaves that fraction of payments never invoiced, and --ledger-clock matches a
+// consortium's warped [clock] so payments are attested at ledger time. One io
 // thread; keep-alive connections per node. Prints progress each second, a
 // summary, and writes --out result.json.
 #include <sys/resource.h>
@@ -16,6 +19,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <cinttypes>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -28,6 +34,7 @@
 #include "bench/http_load.h"
 #include "bench/machine.h"
 #include "contracts/taxpayer_id.h"
+#include "node/clock.h"
 #include "tools/fapiao/http_client.h"
 
 namespace {
@@ -51,6 +58,9 @@ struct Options {
   double duration_s = 10;
   double timeout_s = 30;
   std::string out;
+  uint64_t sales = 0;         // stop after this many sales (0: after duration_s)
+  double unclaimed = 0;       // fraction of sales whose payment is never invoiced
+  node::ClockSettings clock;  // the consortium's ledger clock, for paid_at
 };
 
 std::string Uscc(uint32_t serial) {
@@ -73,6 +83,11 @@ int64_t NowMs() {
       .count();
 }
 
+// The payment time to attest now: a ledger minute ago on the consortium's clock.
+int64_t PaidAtMs(const node::ClockSettings& clock) {
+  return static_cast<int64_t>(LedgerTimeMs(clock, static_cast<uint64_t>(NowMs()))) - 60'000;
+}
+
 std::string ProblemCode(const HttpResult& r) {
   if (r.status == 0) return r.error;
   auto j = nlohmann::json::parse(r.body, nullptr, false);
@@ -80,37 +95,51 @@ std::string ProblemCode(const HttpResult& r) {
   return "http." + std::to_string(r.status);
 }
 
-// Registers `n` vendors in the operator's market; returns their ids (empty on failure).
+// Registers `n` vendors in the operator's market, 16 at a time; returns their ids
+// (empty on failure).
 std::vector<std::string> RegisterVendors(const Options& o, const std::string& run) {
   auto url = client::ParseApiUrl(o.operator_api);
   if (!url.ok()) {
     std::fprintf(stderr, "fapiao-bench: %s\n", url.status().message().c_str());
     return {};
   }
-  client::HttpClient c(*url);
-  std::vector<std::string> ids;
-  for (uint32_t i = 0; i < o.vendors; ++i) {
-    const std::string id = "bench-" + run + "-" + std::to_string(i);
-    nlohmann::json body = {
-        {"vendor_id", id},
-        {"name", "bench stall " + std::to_string(i)},
-        {"market", o.market},
-        {"stall", "B-" + std::to_string(i)},
-        {"taxpayer_id",
-         {{"kind", "uscc"},
-          {"value", Uscc(static_cast<uint32_t>(std::stoul(run, nullptr, 16)) * 64 + i)}}},
-        {"taxpayer_type", "small_scale"},
-        {"defaults",
-         {{{"item_class", "vegetables"},
-           {"treatment", {{"treatment", "exempt"}, {"policy_code", "VEG-RETAIL"}}}}}}};
-    auto r = c.Call("POST", "/v1/vendors", body.dump(), o.operator_key);
-    if (!r.ok() || r->status != 201) {
-      std::fprintf(stderr, "fapiao-bench: registering vendor %s failed: %s\n", id.c_str(),
-                   r.ok() ? r->body.c_str() : r.status().ToString().c_str());
-      return {};
+  std::vector<std::string> ids(o.vendors);
+  std::atomic<uint32_t> next{0}, done{0};
+  std::atomic<bool> failed{false};
+  auto work = [&] {
+    client::HttpClient c(*url);
+    for (uint32_t i = next++; i < o.vendors && !failed; i = next++) {
+      const std::string id = "bench-" + run + "-" + std::to_string(i);
+      nlohmann::json body = {
+          {"vendor_id", id},
+          {"name", "bench stall " + std::to_string(i)},
+          {"market", o.market},
+          {"stall", "B-" + std::to_string(i)},
+          {"taxpayer_id",
+           {{"kind", "uscc"},
+            {"value", Uscc(static_cast<uint32_t>(std::stoul(run, nullptr, 16)) * 8192 + i)}}},
+          {"taxpayer_type", "small_scale"},
+          {"defaults",
+           {{{"item_class", "vegetables"},
+             {"treatment", {{"treatment", "exempt"}, {"policy_code", "VEG-RETAIL"}}}}}}};
+      auto r = c.Call("POST", "/v1/vendors", body.dump(), o.operator_key);
+      if (!r.ok() || r->status != 201) {
+        std::fprintf(stderr, "fapiao-bench: registering vendor %s failed: %s\n", id.c_str(),
+                     r.ok() ? r->body.c_str() : r.status().ToString().c_str());
+        failed = true;
+        return;
+      }
+      ids[i] = id;
+      if (const uint32_t d = ++done; d % 500 == 0) {
+        std::printf("fapiao-bench: %u of %u vendors registered\n", d, o.vendors);
+        std::fflush(stdout);
+      }
     }
-    ids.push_back(id);
-  }
+  };
+  std::vector<std::thread> threads;
+  for (uint32_t t = 0; t < std::min<uint32_t>(16, o.vendors); ++t) threads.emplace_back(work);
+  for (auto& t : threads) t.join();
+  if (failed) return {};
   return ids;
 }
 
@@ -139,7 +168,9 @@ class Bench {
     }
     cpu_at_start_ = SelfCpuSeconds();
     start_ = Clock::now();
-    end_ = start_ + std::chrono::milliseconds(static_cast<int64_t>(o_.duration_s * 1000));
+    end_ = o_.sales > 0
+               ? Clock::time_point::max()
+               : start_ + std::chrono::milliseconds(static_cast<int64_t>(o_.duration_s * 1000));
     if (o_.rate > 0) {
       ScheduleOpen();
     } else {
@@ -165,7 +196,7 @@ class Bench {
     const int64_t fen = 100 + static_cast<int64_t>(n % 9900);
     nlohmann::json pay = {{"vendor_id", vendors_[n % vendors_.size()]},
                           {"amount_fen", fen},
-                          {"paid_at", NowMs() - 1000},
+                          {"paid_at", PaidAtMs(o_.clock)},
                           {"reference", ref},
                           {"items", {{{"name", "greens"}, {"amount_fen", fen}}}}};
     Request(*pay_, "attest", http::verb::post, "/v1/payments", pay.dump(), o_.provider_key,
@@ -183,6 +214,7 @@ class Bench {
   // claim, then (mixed) two reads.
   void Sale(Clock::time_point intended, std::function<void()> done) {
     ++in_flight_;
+    ++started_;
     Finish finish = [this, intended, done](bool ok, const std::string& code) {
       --in_flight_;
       if (ok) {
@@ -200,9 +232,14 @@ class Bench {
       ++prefilled_used_;
       return Issue(std::move(c), finish);
     }
-    Attest([this, finish](std::optional<Claim> c, const std::string& code) {
+    // Every (1/unclaimed)-th sale's buyer never asks for the invoice.
+    const bool unclaimed =
+        o_.unclaimed > 0 &&
+        static_cast<uint64_t>(static_cast<double>(started_) * o_.unclaimed) !=
+            static_cast<uint64_t>(static_cast<double>(started_ - 1) * o_.unclaimed);
+    Attest([this, finish, unclaimed](std::optional<Claim> c, const std::string& code) {
       if (!c) return finish(false, code);
-      if (o_.flow == "attest") return finish(true, {});
+      if (o_.flow == "attest" || unclaimed) return finish(true, {});
       Issue(std::move(*c), finish);
     });
   }
@@ -286,8 +323,11 @@ class Bench {
               });
   }
 
+  // No more sales to start: the duration is over, or --sales have all started.
+  bool Done() const { return Clock::now() >= end_ || (o_.sales > 0 && started_ >= o_.sales); }
+
   void NextClosed() {
-    if (Clock::now() >= end_) return MaybeStop();
+    if (Done()) return MaybeStop();
     // Posted, so a run of failures answered at once cannot grow the stack.
     Sale(Clock::now(), [this] { boost::asio::post(io_, [this] { NextClosed(); }); });
   }
@@ -298,7 +338,7 @@ class Bench {
     while (true) {
       const auto due = start_ + std::chrono::nanoseconds(static_cast<int64_t>(
                                     static_cast<double>(scheduled_) * 1e9 / o_.rate));
-      if (due >= end_) return MaybeStop();
+      if (due >= end_ || Done()) return MaybeStop();
       if (due > now) {
         timer_.expires_at(due);
         timer_.async_wait([this](boost::system::error_code ec) {
@@ -312,7 +352,7 @@ class Bench {
   }
 
   void MaybeStop() {
-    if (Clock::now() >= end_ && in_flight_ == 0) {
+    if (Done() && in_flight_ == 0) {
       finished_ = Clock::now();
       progress_.cancel();
       timer_.cancel();
@@ -334,7 +374,7 @@ class Bench {
           sales_.QuantileMs(0.5), sales_.QuantileMs(0.99));
       std::fflush(stdout);
       ok_this_second_ = 0;
-      if (Clock::now() >= end_ && in_flight_ == 0) return;
+      if (Done() && in_flight_ == 0) return;
       Progress();
     });
   }
@@ -364,6 +404,8 @@ class Bench {
         {"duration_s", o_.duration_s},
         {"elapsed_s", elapsed},
         {"vendors", vendors_.size()},
+        {"vendor_ids", vendors_},
+        {"unclaimed", o_.unclaimed},
         {"ok", ok_},
         {"errors", errors},
         {"errors_by_code", by_code},
@@ -387,7 +429,7 @@ class Bench {
   std::unique_ptr<Pool> op_, pay_;
   Clock::time_point start_, end_, finished_;
   double cpu_at_start_ = 0;
-  uint64_t seq_ = 0, scheduled_ = 0, in_flight_ = 0, ok_ = 0, ok_this_second_ = 0;
+  uint64_t seq_ = 0, scheduled_ = 0, in_flight_ = 0, started_ = 0, ok_ = 0, ok_this_second_ = 0;
   uint64_t prefill_started_ = 0, prefill_in_flight_ = 0, prefilled_used_ = 0;
   bool prefill_done_ = false;
   uint64_t issue_retries_ = 0;
@@ -411,7 +453,7 @@ int main(int argc, char** argv) {
   app.add_option("--provider-key", o.provider_key, "payment provider's API key")->required();
   app.add_option("--market", o.market, "the operator's market");
   app.add_option("--vendors", o.vendors, "vendors to register and sell from")
-      ->check(CLI::Range(1, 64));
+      ->check(CLI::Range(1, 8192));
   app.add_option("--flow", o.flow,
                  "attest: payments only; issue: payment + invoice by claim; "
                  "mixed: issue + read the invoice and the payment")
@@ -431,7 +473,22 @@ int main(int argc, char** argv) {
   app.add_option("--duration", o.duration_s, "seconds of load")->check(CLI::PositiveNumber);
   app.add_option("--timeout", o.timeout_s, "seconds per request")->check(CLI::PositiveNumber);
   app.add_option("--out", o.out, "write the result JSON here");
+  app.add_option("--sales", o.sales, "stop after this many sales instead of --duration");
+  app.add_option("--unclaimed", o.unclaimed,
+                 "fraction of sales whose buyer never claims the invoice (payment left "
+                 "uninvoiced)")
+      ->check(CLI::Range(0.0, 1.0));
+  std::string ledger_clock;
+  app.add_option("--ledger-clock", ledger_clock,
+                 "ORIGIN_MS,ANCHOR_MS,RATE: the consortium's warped [clock], so payments are "
+                 "attested at ledger time");
   CLI11_PARSE(app, argc, argv);
+  if (!ledger_clock.empty() &&
+      std::sscanf(ledger_clock.c_str(), "%" SCNu64 ",%" SCNu64 ",%" SCNu64, &o.clock.origin_ms,
+                  &o.clock.anchor_ms, &o.clock.rate) != 3) {
+    std::fprintf(stderr, "fapiao-bench: --ledger-clock: expected ORIGIN_MS,ANCHOR_MS,RATE\n");
+    return 2;
+  }
   if (o.concurrency == 0 && o.rate <= 0) o.concurrency = 8;
 
   auto op = client::ParseApiUrl(o.operator_api);

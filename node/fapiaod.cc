@@ -139,6 +139,10 @@ int main(int argc, char** argv) {
                        "member i listens for peers here + i");
   init_cmd->add_option("--api-base-port", init.api_base_port, "member i serves HTTP here + i");
   init_cmd->add_flag("--force", init.force, "replace an existing consortium in --dir");
+  uint64_t genesis_time_ms = 0;
+  init_cmd->add_option("--genesis-time-ms", genesis_time_ms,
+                       "ledger time of the genesis block (UTC ms; default: now). Earlier "
+                       "times are for seeding history under a warped [clock]");
 
   std::string config_path;
   unsigned io_threads = 2;
@@ -161,6 +165,7 @@ int main(int argc, char** argv) {
     if (!suite)
       return Fail(Status::Error("init.options", "--crypto: unknown suite '" + crypto + "'"));
     init.suite = *suite;
+    if (genesis_time_ms != 0) init.genesis_time_ms = genesis_time_ms;
     return RunInit(init);
   }
   if (*run_cmd) return RunNode(config_path, io_threads);
