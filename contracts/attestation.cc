@@ -2,6 +2,7 @@
 // reference): the same attestation again is accepted without writes and
 // names the original; a different one under the same reference is rejected.
 // Also the buyer's invoice request, proven by the payment's claim token.
+#include "contracts/calendar.h"
 #include "contracts/decimal.h"
 #include "contracts/handlers.h"
 #include "contracts/keys.h"
@@ -61,6 +62,11 @@ Status ApplyAttestPayment(TxState& st, const TxEnv& env) {
   p.set_attested_at_ms(st.ctx().timestamp_ms);
   p.set_height(st.ctx().height.value);
   st.Store(Column::kState, key, p);
+  // Index: payments by the China-time day they were paid (uninvoiced-payment reports).
+  st.Put(Column::kIndex,
+         keys::PaymentDay(Yyyymmdd(ChinaDate(msg.paid_at_ms())), msg.paid_at_ms(), provider,
+                          msg.reference()),
+         "");
   st.Emit("payment.attested", subject);
   return Status::Ok();
 }

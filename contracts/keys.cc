@@ -156,4 +156,16 @@ Bytes MarketDay(std::string_view market, std::string_view yyyymmdd) {
   return Lp("md/", market) + Bytes(yyyymmdd);
 }
 
+Bytes PaymentDayPrefix(std::string_view yyyymmdd) {
+  return With("pd/") + Bytes(yyyymmdd);
+}
+Bytes PaymentDay(std::string_view yyyymmdd, uint64_t paid_ms, uint32_t provider,
+                 std::string_view ref) {
+  Bytes k = PaymentDayPrefix(yyyymmdd);
+  AppendU64(k, paid_ms);
+  AppendU32(k, provider);
+  AppendLengthPrefixed(k, ref);
+  return k;
+}
+
 }  // namespace fapiao::contracts::keys

@@ -46,5 +46,9 @@ Bytes OrgInvoicePrefix(uint32_t org);
 Bytes VendorDay(std::string_view vendor_id, std::string_view yyyymmdd);
 Bytes VendorDayPrefix(std::string_view vendor_id);
 Bytes MarketDay(std::string_view market, std::string_view yyyymmdd);
+// Payments by the China-time day of their paid-at time: "pd/" yyyymmdd u64 paid_ms u32 lp(ref).
+Bytes PaymentDay(std::string_view yyyymmdd, uint64_t paid_ms, uint32_t provider,
+                 std::string_view ref);
+Bytes PaymentDayPrefix(std::string_view yyyymmdd);
 
 }  // namespace fapiao::contracts::keys
