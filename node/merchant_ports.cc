@@ -25,6 +25,17 @@ uint64_t NodeCommittedState::height() const {
   return node_.store().Tip().value_or(0);
 }
 
+uint64_t NodeCommittedState::block_time_ms() const {
+  const BlockStore& store = node_.store();
+  const auto tip = store.Tip();
+  if (!tip) return 0;
+  const auto bytes = store.BlockAt(*tip);
+  pb::Block block;
+  pb::BlockHeader header;
+  if (!bytes || !block.ParseFromString(*bytes) || !header.ParseFromString(block.header())) return 0;
+  return header.timestamp_ms();
+}
+
 Result<TxInclusionProof> NodeCommittedState::ProveEvent(uint64_t height,
                                                         std::string_view event) const {
   const BlockStore& store = node_.store();

@@ -19,6 +19,7 @@ class NodeCommittedState final : public api::merchant::CommittedState {
   explicit NodeCommittedState(const Node& node) : node_(node) {}
   const StateView& view() const override;
   uint64_t height() const override;
+  uint64_t block_time_ms() const override;
   Result<TxInclusionProof> ProveEvent(uint64_t height, std::string_view event) const override;
 
  private:

@@ -26,6 +26,10 @@ class CommittedState {
   virtual ~CommittedState() = default;
   virtual const StateView& view() const = 0;
   virtual uint64_t height() const = 0;
+  // The agreed timestamp (ms since the epoch, UTC) of the block at height(), 0
+  // before the first block: the ledger's "now" for reports that must not read a
+  // node's clock (docs/http.md "Tax API: anomaly reports").
+  virtual uint64_t block_time_ms() const = 0;
   // The inclusion proof of the committed transaction at `height` whose receipt
   // carries `event` ("invoice.issued <number>"). Errors: store.tx_not_found, store.corrupt.
   virtual Result<TxInclusionProof> ProveEvent(uint64_t height, std::string_view event) const = 0;

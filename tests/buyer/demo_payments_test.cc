@@ -24,6 +24,7 @@ class ChainState final : public CommittedState {
   explicit ChainState(contracts::test::Chain& chain) : chain_(chain) {}
   const StateView& view() const override { return chain_.state(); }
   uint64_t height() const override { return 1; }
+  uint64_t block_time_ms() const override { return chain_.now(); }
   Result<TxInclusionProof> ProveEvent(uint64_t, std::string_view) const override {
     return Status::Error("store.tx_not_found", "none");
   }

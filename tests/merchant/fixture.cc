@@ -21,6 +21,13 @@ class World::State final : public CommittedState {
     std::lock_guard lock(w_.mu_);
     return w_.height_;
   }
+  uint64_t block_time_ms() const override {
+    std::lock_guard lock(w_.mu_);
+    if (w_.proofs_.empty()) return 0;
+    pb::BlockHeader header;
+    header.ParseFromString(w_.proofs_.rbegin()->second.second.block_header);
+    return header.timestamp_ms();
+  }
   Result<TxInclusionProof> ProveEvent(uint64_t height, std::string_view event) const override {
     std::lock_guard lock(w_.mu_);
     auto it = w_.proofs_.find(height);

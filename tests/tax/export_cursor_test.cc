@@ -21,6 +21,7 @@ class FakeState final : public merchant::CommittedState {
  public:
   const StateView& view() const override { return mem_; }
   uint64_t height() const override { return 1; }
+  uint64_t block_time_ms() const override { return 0; }
   Result<TxInclusionProof> ProveEvent(uint64_t, std::string_view) const override {
     return Status::Error("store.tx_not_found", "no proofs here");
   }
