@@ -510,8 +510,10 @@ int main(int argc, char** argv) {
   } else {
     std::snprintf(mode, sizeof mode, "closed loop, %u in flight", o.concurrency);
   }
-  std::printf("fapiao-bench: %zu vendors registered; flow %s, %s, %g s\n", vendors.size(),
-              o.flow.c_str(), mode, o.duration_s);
+  const std::string length = o.sales > 0 ? std::to_string(o.sales) + " sales"
+                                          : std::to_string(o.duration_s) + " s";
+  std::printf("fapiao-bench: %zu vendors registered; flow %s, %s, %s\n", vendors.size(),
+              o.flow.c_str(), mode, length.c_str());
   Bench bench(o, std::move(vendors), run, *op, *pay);
   nlohmann::json result = bench.Run();
   const auto& lat = result["latency"];
