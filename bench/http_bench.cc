@@ -510,10 +510,14 @@ int main(int argc, char** argv) {
   } else {
     std::snprintf(mode, sizeof mode, "closed loop, %u in flight", o.concurrency);
   }
-  const std::string length = o.sales > 0 ? std::to_string(o.sales) + " sales"
-                                          : std::to_string(o.duration_s) + " s";
+  char length[48];
+  if (o.sales > 0) {
+    std::snprintf(length, sizeof length, "%" PRIu64 " sales", o.sales);
+  } else {
+    std::snprintf(length, sizeof length, "%g s", o.duration_s);
+  }
   std::printf("fapiao-bench: %zu vendors registered; flow %s, %s, %s\n", vendors.size(),
-              o.flow.c_str(), mode, length.c_str());
+              o.flow.c_str(), mode, length);
   Bench bench(o, std::move(vendors), run, *op, *pay);
   nlohmann::json result = bench.Run();
   const auto& lat = result["latency"];
