@@ -467,8 +467,8 @@ namespace {
 namespace keys = contracts::keys;
 
 // A state no contract would write: payment 2:P-1 of 10.00 yuan (recorded as
-// fully invoiced once) drawn 12.00 by one blue invoice, and a blue invoice
-// whose total is not the sum of its allocations.
+// fully invoiced once) drawn 12.00 + 8.00 by two blue invoices, the second of
+// which totals 9.00, not the sum of its allocations.
 MemState ForgedLedger() {
   WriteSet ws;
   const auto put = [&](Column col, const Bytes& key, const std::string& value) {
@@ -507,6 +507,7 @@ MemState ForgedLedger() {
     put(Column::kIndex, keys::PaymentInvoice(2, "P-1", number), "");
   };
   invoice("26531000000000000001", 1200, 1200);
+  invoice("26531000000000000002", 900, 800);
   MemState state;
   state.Apply(ws);
   return state;
@@ -530,13 +531,25 @@ TEST_CASE("tax anomalies: the over-payment check finds what a forged ledger hold
   AnomalyReport report(10);
   DetectOverPayments(in, report);
   const json findings = report.findings();
-  REQUIRE(findings.size() == 1);
+  REQUIRE(findings.size() == 2);
   CHECK(findings[0]["subject"] == "payment:2:P-1");
-  CHECK(findings[0]["evidence"]["allocated_fen"] == 1200);
+  CHECK(findings[0]["evidence"]["allocated_fen"] == 2000);
   CHECK(findings[0]["evidence"]["amount_fen"] == 1000);
-  CHECK(findings[0]["evidence"]["invoice_numbers"] == json{"26531000000000000001"});
+  CHECK(findings[0]["evidence"]["recorded_invoiced_fen"] == 1000);
+  CHECK(findings[0]["evidence"]["invoice_numbers"] ==
+        json{"26531000000000000001", "26531000000000000002"});
+  CHECK(findings[1]["subject"] == "invoice:26531000000000000002");
+  CHECK(findings[1]["evidence"]["total_fen"] == 900);
+  CHECK(findings[1]["evidence"]["allocated_fen"] == 800);
+  CHECK(findings[1]["evidence"]["payment_ids"] == json{"2:P-1"});
   CHECK(report.extra["proof"]["holds"] == false);
   CHECK(report.extra["proof"]["payments_checked"] == 1);
+  CHECK(report.extra["proof"]["invoices_checked"] == 2);
+  // With a limit of one, the report stops at the second finding.
+  AnomalyReport one(1);
+  DetectOverPayments(in, one);
+  CHECK(one.findings().size() == 1);
+  CHECK(one.truncated());
 }
 
 }  // namespace fapiao::api::tax::test
