@@ -56,9 +56,23 @@ void AddToAggregate(pb::DayAggregate& agg, const pb::Invoice& inv) {
   }
 }
 
+pb::IndexedInvoice IndexedOf(const pb::Invoice& inv) {
+  pb::IndexedInvoice e;
+  e.set_kind(inv.kind());
+  e.set_total_fen(inv.total_fen());
+  e.set_seller_id(inv.seller_id().value());
+  for (const auto& l : inv.lines()) {
+    e.add_line_rate_bp(l.input().treatment().rate_bp());
+    e.add_line_treatment(l.input().treatment().treatment());
+  }
+  return e;
+}
+
 void IndexNewInvoice(TxState& st, const pb::Invoice& inv) {
-  st.Put(Column::kIndex, keys::VendorTime(inv.vendor_id(), inv.issued_at_ms(), inv.number()), "");
-  st.Put(Column::kIndex, keys::MarketTime(inv.market(), inv.issued_at_ms(), inv.number()), "");
+  const std::string entry = IndexedOf(inv).SerializeAsString();
+  st.Put(Column::kIndex, keys::VendorTime(inv.vendor_id(), inv.issued_at_ms(), inv.number()),
+         entry);
+  st.Put(Column::kIndex, keys::MarketTime(inv.market(), inv.issued_at_ms(), inv.number()), entry);
   if (!inv.buyer_hash().empty()) {
     st.Put(Column::kIndex, keys::BuyerInvoice(inv.buyer_hash(), inv.number()), "");
   }

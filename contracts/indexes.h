@@ -14,6 +14,8 @@
 namespace fapiao::contracts {
 
 void IndexNewInvoice(TxState& st, const pb::Invoice& inv);
+// The value of the invoice's vt/ and mt/ entries: its immutable search fields.
+pb::IndexedInvoice IndexedOf(const pb::Invoice& inv);
 // Value of the org index entry is the mark status byte (0 init, 1 locked, 2 closed).
 void IndexMark(TxState& st, uint32_t org, const std::string& number, pb::MarkStatus status);
 // Adds a new invoice (blue or red) to an aggregate; used incrementally and by recounts.

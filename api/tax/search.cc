@@ -77,6 +77,13 @@ Response Search(const TaxContext& ctx, const Request& req) {
       const uint64_t ms = ReadU64(key.substr(scan.prefix.size(), 8));
       if (q.to_ms && ms > *q.to_ms) return false;  // key order is time order
       if (q.from_ms && ms < *q.from_ms) return true;
+      // The entry's own fields rule most non-matches out without reading the invoice
+      // (an empty value, from a ledger written before entries had one, rules out nothing).
+      pb::IndexedInvoice entry;
+      if (!value.empty() && entry.ParseFromArray(value.data(), static_cast<int>(value.size())) &&
+          !MayMatch(q, entry)) {
+        return true;
+      }
       const std::string number(key.substr(scan.prefix.size() + 8));
       if (!merchant::LoadRecord(view, contracts::keys::Invoice(number), inv)) return true;
     } else if (!inv.ParseFromArray(value.data(), static_cast<int>(value.size()))) {

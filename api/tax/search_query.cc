@@ -126,4 +126,22 @@ bool Matches(const SearchQuery& q, const pb::Invoice& inv) {
   return true;
 }
 
+bool MayMatch(const SearchQuery& q, const pb::IndexedInvoice& e) {
+  if (!q.taxpayer_id.empty() && e.seller_id() != q.taxpayer_id) return false;
+  if (q.min_fen && e.total_fen() < *q.min_fen) return false;
+  if (q.max_fen && e.total_fen() > *q.max_fen) return false;
+  if (q.status == "blue" && e.kind() != pb::BLUE) return false;
+  if (q.status == "red" && e.kind() != pb::RED) return false;
+  if ((q.rate_bp || q.treatment) && e.line_rate_bp_size() == e.line_treatment_size()) {
+    for (int i = 0; i < e.line_rate_bp_size(); ++i) {
+      if ((!q.rate_bp || e.line_rate_bp(i) == *q.rate_bp) &&
+          (!q.treatment || e.line_treatment(i) == *q.treatment)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  return true;
+}
+
 }  // namespace fapiao::api::tax

@@ -40,5 +40,9 @@ ProblemOr<SearchQuery> ParseSearchQuery(const Request& request);
 std::optional<uint64_t> ParsePeriodBound(std::string_view text, bool end_of_day);
 
 bool Matches(const SearchQuery& q, const pb::Invoice& invoice);
+// Whether an invoice with this time index entry may match: false only when one of
+// the entry's fields (kind, total, seller id, line rates and treatments) rules it
+// out, so the invoice need not be read. Matches() still decides (mark status).
+bool MayMatch(const SearchQuery& q, const pb::IndexedInvoice& entry);
 
 }  // namespace fapiao::api::tax

@@ -46,6 +46,32 @@ TEST_CASE("a sale from payment to red invoice, with its indexes", "[contracts][f
   CHECK(Scan(s, keys::VendorTimePrefix("v1")) == std::vector<std::string>{a, b});
   CHECK(Scan(s, keys::MarketTimePrefix("M1")) == std::vector<std::string>{a, b, d});
   CHECK(Scan(s, keys::PaymentInvoicePrefix(kPay, "p1")) == std::vector<std::string>{a, b});
+  // A time index entry carries the invoice's search fields: kind, total, seller id and
+  // each line's rate and treatment (a search rules invoices out without reading them).
+  for (const Bytes& prefix : {keys::VendorTimePrefix("v1"), keys::MarketTimePrefix("M1")}) {
+    s.ScanPrefix(Column::kIndex, prefix, [&](ByteView k, ByteView v) {
+      const auto inv = c.Invoice(std::string(k.substr(k.size() - 20)));
+      REQUIRE(inv);
+      pb::IndexedInvoice e;
+      REQUIRE(e.ParseFromArray(v.data(), static_cast<int>(v.size())));
+      CHECK(e.kind() == pb::BLUE);
+      CHECK(e.total_fen() == inv->total_fen());
+      CHECK(e.seller_id() == inv->seller_id().value());
+      REQUIRE(e.line_rate_bp_size() == inv->lines_size());
+      for (int i = 0; i < inv->lines_size(); ++i) {
+        CHECK(e.line_rate_bp(i) == inv->lines(i).input().treatment().rate_bp());
+        CHECK(e.line_treatment(i) == inv->lines(i).input().treatment().treatment());
+      }
+      return true;
+    });
+  }
+  {
+    pb::IndexedInvoice e;
+    REQUIRE(e.ParseFromString(
+        *s.Get(Column::kIndex, keys::VendorTime("v1", c.Invoice(a)->issued_at_ms(), a))));
+    CHECK(e.line_treatment_size() == 2);
+    CHECK(e.line_treatment(1) == pb::EXEMPT);
+  }
   CHECK(Scan(s, keys::BuyerInvoicePrefix(Chain::BuyerHash("alice"))) ==
         std::vector<std::string>{a, b, d});
 
