@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -144,8 +145,13 @@ json TimeExport(const client::ApiUrl& url, const std::string& key, const std::st
   http::write(stream, req);
   beast::flat_buffer buffer;
   http::response_parser<http::buffer_body> parser;
-  parser.body_limit(boost::none);
-  http::read_header(stream, buffer, parser);
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // any size: streamed
+  boost::system::error_code header_ec;
+  http::read_header(stream, buffer, parser, header_ec);
+  if (header_ec) {
+    std::fprintf(stderr, "fapiao-tax-bench: %s: %s\n", target.c_str(), header_ec.message().c_str());
+    std::exit(1);
+  }
   if (parser.get().result_int() != 200) {
     std::fprintf(stderr, "fapiao-tax-bench: %s answered %d\n", target.c_str(),
                  parser.get().result_int());
@@ -192,6 +198,14 @@ std::string Month(std::chrono::year_month ym, bool last_day) {
                : 1u;
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ym.year()),
                 static_cast<unsigned>(ym.month()), day);
+  return buf;
+}
+
+std::string Date(std::chrono::sys_days d) {
+  const std::chrono::year_month_day ymd(d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
@@ -303,7 +317,14 @@ int main(int argc, char** argv) {
   result["anomalies"] = anomalies;
 
   std::printf("exports (streamed):\n");
-  const std::string csv_target = "/v1/tax/export?format=csv&from=" + o.from + "&to=" + o.to;
+  // The whole period, at most the 366 days one export may cover.
+  const auto first_day = std::chrono::sys_days(
+      std::chrono::year_month_day(ParseMonth(o.from) / std::stoi(o.from.substr(8, 2))));
+  const auto last_day = std::min(first_day + std::chrono::days(365),
+                                 std::chrono::sys_days(std::chrono::year_month_day(
+                                     ParseMonth(o.to) / std::stoi(o.to.substr(8, 2)))));
+  const std::string csv_target =
+      "/v1/tax/export?format=csv&from=" + o.from + "&to=" + Date(last_day);
   result["export_csv"] = TimeExport(*url, o.key, csv_target, {"\n"}, o.pid);
   // The CSV's header line is not an invoice.
   result["export_csv"]["documents"] = result["export_csv"]["documents"].get<uint64_t>() - 1;
