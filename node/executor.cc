@@ -259,7 +259,10 @@ Status Executor::Apply(uint64_t height, const pb::Block& block, const Bytes& cer
   a.block_bytes = block.SerializeAsString();
   a.certificate = cert_bytes;
   a.receipts = rec.SerializeAsString();
+  const auto store_started = std::chrono::steady_clock::now();
   if (Status s = store_.Append(a); !s.ok()) return s;
+  done.store_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - store_started).count();
 
   done.height = height;
   done.block_id = block_id;
@@ -276,9 +279,9 @@ Status Executor::Apply(uint64_t height, const pb::Block& block, const Bytes& cer
     }
   }
   mempool_.Remove(digests);
-  last_execute_ms_.store(
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-          .count());
+  done.execute_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  last_execute_ms_.store(done.execute_seconds * 1000.0);
   if (!genesis && hooks_.executed) hooks_.executed(done);
   return Status::Ok();
 }

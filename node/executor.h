@@ -31,6 +31,8 @@ struct ExecutedBlock {
   std::vector<Hash> tx_ids;
   std::vector<Hash> batch_digests;
   std::vector<pb::Receipt> receipts;
+  double execute_seconds = 0;  // assembling, running the contracts and storing the block
+  double store_seconds = 0;    // of which the store's atomic synced write (fsync included)
 };
 
 struct ExecutorHooks {

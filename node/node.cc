@@ -98,6 +98,9 @@ struct Node::Impl final : consensus::DriverEnv,
   std::atomic<uint64_t> committed_txs{0}, evidence{0};
   api::Histogram* commit_latency = nullptr;  // set by RegisterMetrics before Start
   api::Histogram* block_txs = nullptr;
+  api::Histogram* batch_txs = nullptr;
+  api::Histogram* execution_seconds = nullptr;
+  api::Histogram* store_write_seconds = nullptr;
   // Batches submitted here go to the primary only; those not executed within
   // kRebroadcastAfter go to every replica (so a censoring primary is noticed),
   // and all pending ones go to each new primary after a view change.
@@ -220,6 +223,7 @@ struct Node::Impl final : consensus::DriverEnv,
 
   // ---------------------------------------------------------------- flow
   void OnOwnBatch(pb::SignedBatch batch) {
+    if (batch_txs != nullptr) batch_txs->Observe(static_cast<double>(batch.transactions_size()));
     auto ref = mempool->Admit(batch);
     if (!ref.ok()) {
       log->warn("own batch refused by the mempool: {}", ref.status().ToString());
@@ -294,6 +298,8 @@ struct Node::Impl final : consensus::DriverEnv,
       for (const Hash& d : b.batch_digests) forwarded.erase(d);
     }
     if (block_txs != nullptr) block_txs->Observe(static_cast<double>(b.tx_ids.size()));
+    if (execution_seconds != nullptr) execution_seconds->Observe(b.execute_seconds);
+    if (store_write_seconds != nullptr) store_write_seconds->Observe(b.store_seconds);
     std::vector<std::pair<std::function<void(Result<TxOutcome>)>, TxOutcome>> ready;
     {
       std::lock_guard lock(waiters_mu);
@@ -822,6 +828,14 @@ void Node::RegisterMetrics(api::MetricsRegistry& m) {
         [&d] { return static_cast<double>(d.executor->queued()); });
   gauge("fapiao_execution_last_seconds", "Time to execute and store the last block.",
         [&d] { return d.executor->last_execute_ms() / 1000.0; });
+  counter("fapiao_store_write_stall_seconds_total",
+          "Time writers waited because RocksDB slowed or stopped writes (flush/compaction behind).",
+          [&d] { return d.store->WriteStalls().stalled_seconds; });
+  gauge("fapiao_store_write_stopped", "1 while RocksDB stops all writes.",
+        [&d] { return d.store->WriteStalls().stopped ? 1.0 : 0.0; });
+  gauge("fapiao_store_delayed_write_rate_bytes",
+        "Bytes/s RocksDB allows while it slows writes; 0 when not slowed.",
+        [&d] { return static_cast<double>(d.store->WriteStalls().delayed_write_rate); });
   counter("fapiao_consensus_messages_in_total", "Consensus messages received.", u(ds.messages_in));
   counter("fapiao_consensus_messages_dropped_total",
           "Consensus messages dropped: malformed, badly signed or refused proposals.",
@@ -873,6 +887,16 @@ void Node::RegisterMetrics(api::MetricsRegistry& m) {
       api::LatencyBuckets());
   d.block_txs = &m.AddHistogram("fapiao_block_transactions", "Transactions per executed block.",
                                 {1, 10, 100, 500, 1000, 2000, 5000, 10000, 20000, 50000});
+  d.batch_txs = &m.AddHistogram("fapiao_batch_transactions",
+                                "Transactions per member-signed batch this node forms.",
+                                {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000});
+  d.execution_seconds =
+      &m.AddHistogram("fapiao_execution_seconds",
+                      "Time to execute and store one block (contracts and the synced write).",
+                      api::LatencyBuckets());
+  d.store_write_seconds = &m.AddHistogram("fapiao_store_write_seconds",
+                                          "Time of one block's atomic store write, fsync included.",
+                                          api::LatencyBuckets());
 }
 
 }  // namespace fapiao::node

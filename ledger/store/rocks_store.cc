@@ -7,6 +7,8 @@
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <map>
 #include <mutex>
 
 namespace fapiao {
@@ -206,6 +208,24 @@ void RocksStore::ScanRange(Column col, ByteView prefix, ByteView start, const Sc
       return;
     }
   }
+}
+
+StoreWriteStalls RocksStore::WriteStalls() const {
+  StoreWriteStalls out;
+  if (!impl_->db) return out;
+  // Internal statistics RocksDB always keeps (no rocksdb::Statistics needed).
+  std::map<std::string, std::string> db_stats;
+  if (impl_->db->GetMapProperty(rocksdb::DB::Properties::kDBStats, &db_stats)) {
+    if (auto it = db_stats.find("db.user_write_stall_micros"); it != db_stats.end()) {
+      out.stalled_seconds = std::strtod(it->second.c_str(), nullptr) / 1e6;
+    }
+  }
+  uint64_t v = 0;
+  if (impl_->db->GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped, &v)) out.stopped = v != 0;
+  if (impl_->db->GetIntProperty(rocksdb::DB::Properties::kActualDelayedWriteRate, &v)) {
+    out.delayed_write_rate = v;
+  }
+  return out;
 }
 
 Status RocksStore::Close() {

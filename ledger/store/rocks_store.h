@@ -1,6 +1,7 @@
 // RocksStore: BlockStore on RocksDB with one column family per kind of data
 // (docs/formats.md). Open() creates the database if missing. Options.fs lets
-// tests interpose a fault-injecting file system (fault_fs.h).
+// tests interpose a fault-injecting file system (fault_fs.h). WriteStalls()
+// reads RocksDB's always-on counters of write back-pressure (for metrics).
 // Thread safety: as BlockStore.
 #pragma once
 
@@ -19,6 +20,13 @@ struct RocksStoreOptions {
   bool sync = true;  // fsync every Append (only tests turn this off)
   size_t block_cache_mb = 64;
   std::shared_ptr<rocksdb::FileSystem> fs;  // null = the real file system
+};
+
+// RocksDB slowing or stopping writers because flushes or compactions lag.
+struct StoreWriteStalls {
+  double stalled_seconds = 0;       // total time writers waited (db.user_write_stall_micros)
+  bool stopped = false;             // rocksdb.is-write-stopped
+  uint64_t delayed_write_rate = 0;  // bytes/s allowed while slowed; 0 = not slowed
 };
 
 class RocksStore final : public BlockStore {
@@ -46,6 +54,9 @@ class RocksStore final : public BlockStore {
   // Syncs the WAL and closes (the destructor closes too). A crash is simulated
   // by FaultInjectionFs::DropUnsyncedData(), not by skipping Close().
   Status Close();
+
+  // Cheap (a few DB properties); safe from any thread while the store is open.
+  StoreWriteStalls WriteStalls() const;
 
  private:
   struct Impl;
