@@ -84,6 +84,11 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;
+  // A write-ahead log is deleted only once every column family has flushed what it
+  // holds; a family written rarely (metadata) would otherwise keep every log alive,
+  // so the logs grew without bound (3 GB after a million invoices) and a restart
+  // replayed them all. Past this size, RocksDB flushes the families holding the oldest.
+  db_options.max_total_wal_size = static_cast<uint64_t>(options.max_total_wal_mb) << 20;
   if (options.fs) {
     impl->env = rocksdb::NewCompositeEnv(options.fs);
     db_options.env = impl->env.get();

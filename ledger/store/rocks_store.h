@@ -19,6 +19,8 @@ namespace fapiao {
 struct RocksStoreOptions {
   bool sync = true;  // fsync every Append (only tests turn this off)
   size_t block_cache_mb = 64;
+  // Write-ahead logs kept before the column families holding the oldest are flushed.
+  size_t max_total_wal_mb = 256;
   std::shared_ptr<rocksdb::FileSystem> fs;  // null = the real file system
 };
 
