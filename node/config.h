@@ -54,7 +54,7 @@ struct ConsensusSettings {
   uint32_t window = 64;
   uint32_t max_block_batches = 64;
   uint64_t max_block_bytes = 8u << 20;
-  uint64_t proposal_delay_ms = 2;
+  uint64_t proposal_delay_ms = 10;
   uint64_t request_timeout_ms = 3000;
   uint64_t view_change_timeout_ms = 2000;
   uint64_t resend_interval_ms = 500;
