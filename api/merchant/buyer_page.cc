@@ -65,6 +65,19 @@ Response ErrorPage(const Problem& p, int refresh_s = 0) {
               false, refresh_s);
 }
 
+// A payment just attested on the provider's node may not be executed on this node yet:
+// not an error but a moment's wait, so 202 with a page that reloads itself in 2 s.
+Response PendingPaymentPage() {
+  Response r = Page(202, "发票 Fapiao – payment.unknown",
+                    "<main>\n<h1>" + Bi("付款确认中", "Confirming the payment") +
+                        "</h1>\n<p class=\"pending\" role=\"status\" data-code=\"payment.unknown\">"
+                        "The payment is not confirmed on this node yet; this page reloads in a "
+                        "moment. 付款确认中，页面稍后自动刷新。</p>\n</main>",
+                    false, 2);
+  r.headers.emplace_back("Retry-After", "2");
+  return r;
+}
+
 std::string DemoPayForm(const MerchantContext& ctx, const std::string& vendor_id) {
   const auto provider = DemoPaymentProvider(ctx);
   if (!ctx.demo_payments || !provider) return {};
@@ -178,12 +191,7 @@ Response ClaimPage(const MerchantContext& ctx, const Request& req) {
   claim.token = std::string(*token);
   pb::Payment payment;
   if (auto p = CheckClaim(ctx, claim, payment)) {
-    if (p->code == "payment.unknown") {  // just paid: the block may not be executed here yet
-      return ErrorPage(MakeProblem(404, p->code,
-                                   "The payment is not confirmed on this node yet; this page "
-                                   "reloads in a moment. 付款确认中，页面稍后自动刷新。"),
-                       2);
-    }
+    if (p->code == "payment.unknown") return PendingPaymentPage();
     return ErrorPage(
         MakeProblem(p->status, p->code, "This claim link does not match a payment on the ledger."));
   }

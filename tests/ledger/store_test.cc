@@ -216,6 +216,8 @@ TEST_CASE("write-ahead logs stay bounded while a column family is rarely written
   }
   INFO("blocks " << appended << " bytes, logs " << wal_bytes << " bytes");
   REQUIRE(appended > 8u << 20);
-  CHECK(wal_bytes < appended / 3);
+  // Unbounded, the logs outgrow the blocks (31 MB for 18 MB); bounded, a few MB remain,
+  // more while background flushes lag under load: half the blocks separates the two.
+  CHECK(wal_bytes < appended / 2);
   CHECK(store->GetMeta("consensus/view") == Bytes("1"));
 }
