@@ -209,6 +209,7 @@ Reply CallPort(uint16_t port, http::verb method, const std::string& target, cons
   r.status = static_cast<int>(res.result_int());
   r.content_type = std::string(res[http::field::content_type]);
   r.www_authenticate = std::string(res[http::field::www_authenticate]);
+  r.retry_after = std::string(res[http::field::retry_after]);
   r.raw = res.body();
   r.body = json::parse(res.body(), nullptr, false);
   return r;

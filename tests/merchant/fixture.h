@@ -28,6 +28,7 @@ struct Reply {
   nlohmann::json body;
   std::string content_type;
   std::string www_authenticate;
+  std::string retry_after;
   std::string raw;  // the body as received
 };
 
