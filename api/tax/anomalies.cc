@@ -122,8 +122,8 @@ Response Anomalies(const TaxContext& ctx, const Request& req) {
   const bool by_aggregates =
       q.kind == AnomalyKind::kSmallScaleOverLimit || q.kind == AnomalyKind::kRedLetterRate;
   json body{{"kind", AnomalyKindName(q.kind)},
-            {"from", AnomalyIsoDate(q.from)},
-            {"to", AnomalyIsoDate(q.to)},
+            {"from", IsoDate(q.from)},
+            {"to", IsoDate(q.to)},
             {"timezone", "+08:00"},
             {"as_of_ms", as_of_ms},
             {"height", height},

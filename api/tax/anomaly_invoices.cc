@@ -19,7 +19,6 @@ namespace {
 using nlohmann::json;
 
 constexpr uint64_t kHourMs = 3'600'000;
-constexpr uint64_t kChinaOffsetMs = 8 * kHourMs;
 
 struct Seen {
   uint64_t ms;

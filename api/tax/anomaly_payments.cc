@@ -14,8 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr uint64_t kDayMs = 86'400'000;
-
 }  // namespace
 
 void DetectUninvoicedPayments(const AnomalyInput& in, AnomalyReport& report) {

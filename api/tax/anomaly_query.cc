@@ -12,9 +12,6 @@ namespace {
 
 namespace chr = std::chrono;
 
-constexpr int64_t kDayMs = 86'400'000;
-constexpr int64_t kChinaOffsetMs = 8 * 3'600'000;
-
 Problem BadQuery(const std::string& param, const std::string& why) {
   return MakeProblem(400, "request.invalid_query", param + " " + why, param);
 }
@@ -53,20 +50,6 @@ bool Digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// YYYY-MM-DD, a real calendar date of years 2000..2999.
-std::optional<chr::sys_days> ParseIsoDate(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  const std::string_view y = s.substr(0, 4), m = s.substr(5, 2), d = s.substr(8, 2);
-  if (!Digits(y) || !Digits(m) || !Digits(d)) return std::nullopt;
-  const int year = std::stoi(std::string(y));
-  if (year < 2000 || year > 2999) return std::nullopt;
-  const chr::year_month_day ymd{chr::year{year},
-                                chr::month{static_cast<unsigned>(std::stoi(std::string(m)))},
-                                chr::day{static_cast<unsigned>(std::stoi(std::string(d)))}};
-  if (!ymd.ok()) return std::nullopt;
-  return chr::sys_days(ymd);
-}
-
 // An unsigned integer parameter in [lo, hi], or `fallback` when absent.
 ProblemOr<int64_t> Number(const Request& req, const std::string& name, int64_t lo, int64_t hi,
                           int64_t fallback) {
@@ -78,10 +61,6 @@ ProblemOr<int64_t> Number(const Request& req, const std::string& name, int64_t l
     return BadQuery(name, "must be from " + std::to_string(lo) + " to " + std::to_string(hi));
   }
   return n;
-}
-
-uint64_t DayStartMs(chr::sys_days day) {
-  return static_cast<uint64_t>(day.time_since_epoch().count() * kDayMs - kChinaOffsetMs);
 }
 
 }  // namespace
@@ -114,7 +93,9 @@ ProblemOr<AnomalyQuery> ParseAnomalyQuery(const Request& req) {
     const auto text = req.Query(names[i]);
     if (!text) return BadQuery(names[i], "is required (YYYY-MM-DD, China time)");
     bounds[i] = ParseIsoDate(*text);
-    if (!bounds[i]) return BadQuery(names[i], "must be a calendar date YYYY-MM-DD");
+    if (!bounds[i] || !InLedgerYears(*bounds[i])) {
+      return BadQuery(names[i], "must be a calendar date YYYY-MM-DD");
+    }
   }
   q.from = *bounds[0];
   q.to = *bounds[1];
@@ -166,34 +147,6 @@ ProblemOr<AnomalyQuery> ParseAnomalyQuery(const Request& req) {
     }
   }
   return q;
-}
-
-std::string AnomalyIsoDate(chr::sys_days day) {
-  const chr::year_month_day ymd(day);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
-}
-
-std::string AnomalyKeyDate(chr::sys_days day) {
-  std::string s = AnomalyIsoDate(day);
-  s.erase(std::remove(s.begin(), s.end(), '-'), s.end());
-  return s;
-}
-
-chr::sys_days ChinaDay(uint64_t utc_ms) {
-  return chr::sys_days{chr::days{(static_cast<int64_t>(utc_ms) + kChinaOffsetMs) / kDayMs}};
-}
-
-std::string ChinaLocalTime(uint64_t utc_ms) {
-  const int64_t local = static_cast<int64_t>(utc_ms) + kChinaOffsetMs;
-  const int64_t in_day = (local % kDayMs) / 1000;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d+08:00",
-                AnomalyIsoDate(ChinaDay(utc_ms)).c_str(), static_cast<int>(in_day / 3600),
-                static_cast<int>(in_day / 60 % 60), static_cast<int>(in_day % 60));
-  return buf;
 }
 
 }  // namespace fapiao::api::tax

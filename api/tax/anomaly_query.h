@@ -12,6 +12,7 @@
 
 #include "api/problem.h"
 #include "api/router.h"
+#include "api/tax/china_days.h"
 
 namespace fapiao::api::tax {
 
@@ -57,12 +58,5 @@ std::string_view AnomalyKindName(AnomalyKind kind);
 // missing or unknown kind, malformed or missing date, reversed or too long
 // period, empty vendor/market, a number out of range).
 ProblemOr<AnomalyQuery> ParseAnomalyQuery(const Request& request);
-
-// "2026-11-20" / "20261120" of a date; the China-time date of a UTC instant.
-std::string AnomalyIsoDate(std::chrono::sys_days day);
-std::string AnomalyKeyDate(std::chrono::sys_days day);
-std::chrono::sys_days ChinaDay(uint64_t utc_ms);
-// "2026-11-20T23:15:00+08:00" of a UTC instant.
-std::string ChinaLocalTime(uint64_t utc_ms);
 
 }  // namespace fapiao::api::tax

@@ -41,7 +41,7 @@ void ForEachPeriodPayment(const AnomalyInput& in, AnomalyReport& report,
   for (const auto& v : in.vendors) ids.insert(v.info().vendor_id());
   bool more = true;
   for (auto day = in.query.from; more && day <= in.query.to; day += std::chrono::days{1}) {
-    const Bytes prefix = contracts::keys::PaymentDayPrefix(AnomalyKeyDate(day));
+    const Bytes prefix = contracts::keys::PaymentDayPrefix(KeyDate(day));
     in.view.ScanPrefix(Column::kIndex, prefix, [&](ByteView key, ByteView) {
       // prefix, u64 paid_ms, u32 provider, lp(reference)
       if (key.size() < prefix.size() + 16) return true;

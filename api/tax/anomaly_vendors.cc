@@ -47,13 +47,13 @@ json Limit(const std::string& vendor_id, const std::string& period, chr::sys_day
            chr::sys_days last, const Stats& s, int64_t limit_fen) {
   json evidence = Figures(s);
   evidence["period"] = period;
-  evidence["from"] = AnomalyIsoDate(first);
-  evidence["to"] = AnomalyIsoDate(last);
+  evidence["from"] = IsoDate(first);
+  evidence["to"] = IsoDate(last);
   evidence["limit_fen"] = limit_fen;
   evidence["invoice_numbers"] = json::array();
   evidence["payment_ids"] = json::array();
   evidence["search"] = "/v1/tax/invoices?vendor=" + PercentEncode(vendor_id) +
-                       "&from=" + AnomalyIsoDate(first) + "&to=" + AnomalyIsoDate(last);
+                       "&from=" + IsoDate(first) + "&to=" + IsoDate(last);
   return json{{"subject", "vendor:" + vendor_id},
               {"vendor_id", vendor_id},
               {"evidence", std::move(evidence)}};
@@ -66,7 +66,7 @@ void DetectSmallScaleOverLimit(const AnomalyInput& in, AnomalyReport& report) {
   const chr::year_month_day from(in.query.from), to(in.query.to);
   const chr::sys_days first{from.year() / from.month() / chr::day{1}};
   const chr::sys_days last{to.year() / to.month() / chr::last};
-  report.extra["months"] = json{{"from", AnomalyIsoDate(first)}, {"to", AnomalyIsoDate(last)}};
+  report.extra["months"] = json{{"from", IsoDate(first)}, {"to", IsoDate(last)}};
   for (const auto& v : in.vendors) {
     if (report.full()) break;
     if (v.info().taxpayer_type() != pb::SMALL_SCALE) continue;
@@ -75,7 +75,7 @@ void DetectSmallScaleOverLimit(const AnomalyInput& in, AnomalyReport& report) {
     Stats month, year;
     chr::sys_days month_first = first, year_first = first;
     for (chr::sys_days d = first; d <= last; d += chr::days{1}) {
-      AddAggregateAt(in.view, contracts::keys::VendorDay(id, AnomalyKeyDate(d)), month);
+      AddAggregateAt(in.view, contracts::keys::VendorDay(id, KeyDate(d)), month);
       const chr::year_month_day next(d + chr::days{1});
       if (next.day() != chr::day{1}) continue;
       if (month.net_total_fen > kMonthlyLimitFen &&
@@ -105,7 +105,7 @@ void DetectRedLetterRates(const AnomalyInput& in, AnomalyReport& report) {
     const std::string& id = v.info().vendor_id();
     Stats s;
     for (chr::sys_days d = q.from; d <= q.to; d += chr::days{1}) {
-      AddAggregateAt(in.view, contracts::keys::VendorDay(id, AnomalyKeyDate(d)), s);
+      AddAggregateAt(in.view, contracts::keys::VendorDay(id, KeyDate(d)), s);
     }
     if (s.blue_count < q.min_blue || s.red_count * 100 < q.rate_pct * s.blue_count) continue;
     json reds = json::array();

@@ -2,12 +2,15 @@
 // a China-time date range, for a vendor, a market or every market, as CSV (one
 // row per line) or as UBL 2.1 documents in an <Export> wrapper, streamed with
 // Response::stream one ExportCursor page per chunk.
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "api/merchant/common.h"
+#include "api/tax/china_days.h"
 #include "api/tax/export_cursor.h"
 #include "api/tax/recorded.h"
 #include "api/tax/tax_api.h"
@@ -17,44 +20,22 @@ namespace fapiao::api::tax {
 namespace {
 
 constexpr int64_t kMaxDays = 366;
-constexpr uint64_t kDayMs = 86'400'000;
-constexpr uint64_t kChinaOffsetMs = 8 * 3'600'000;
 
 Problem BadQuery(const std::string& param, const std::string& why) {
   return MakeProblem(400, "request.invalid_query", param + " " + why, param);
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (civil-to-days).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-// "YYYY-MM-DD" (a real date, 2000..2999) as days since the epoch.
-ProblemOr<int64_t> ParseDate(const Request& req, const std::string& param) {
+// "YYYY-MM-DD" (a real date, 2000..2999), a China-time day.
+ProblemOr<std::chrono::sys_days> ParseDate(const Request& req, const std::string& param) {
   const auto v = req.Query(param);
   if (!v) return BadQuery(param, "is required (YYYY-MM-DD, China time)");
-  const std::string s(*v);
-  bool shape = s.size() == 10 && s[4] == '-' && s[7] == '-';
-  for (size_t i = 0; shape && i < s.size(); ++i) {
-    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) shape = false;
-  }
+  const bool shape =
+      v->size() == 10 && (*v)[4] == '-' && (*v)[7] == '-' &&
+      std::all_of(v->begin(), v->end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
   if (!shape) return BadQuery(param, "must be a date YYYY-MM-DD");
-  const int64_t y = std::stoll(s.substr(0, 4));
-  const auto m = static_cast<unsigned>(std::stoul(s.substr(5, 2)));
-  const auto d = static_cast<unsigned>(std::stoul(s.substr(8, 2)));
-  if (y < 2000 || y > 2999 || m < 1 || m > 12 || d < 1) {
-    return BadQuery(param, "is not a calendar date");
-  }
-  const int64_t first = DaysFromCivil(y, m, 1);
-  const int64_t next = DaysFromCivil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
-  const int64_t days = first + d - 1;
-  if (days >= next) return BadQuery(param, "is not a calendar date");
-  return days;
+  const auto day = ParseIsoDate(*v);
+  if (!day || !InLedgerYears(*day)) return BadQuery(param, "is not a calendar date");
+  return *day;
 }
 
 ProblemOr<ExportQuery> ParseExportQuery(const Request& req) {
@@ -73,11 +54,11 @@ ProblemOr<ExportQuery> ParseExportQuery(const Request& req) {
   auto to = ParseDate(req, "to");
   if (!to) return to.problem();
   if (to.value() < from.value()) return BadQuery("to", "is before from");
-  if (to.value() - from.value() + 1 > kMaxDays) {
+  if ((to.value() - from.value()).count() + 1 > kMaxDays) {
     return BadQuery("to", "is more than " + std::to_string(kMaxDays) + " days after from");
   }
-  q.from_ms = static_cast<uint64_t>(from.value()) * kDayMs - kChinaOffsetMs;
-  q.to_ms = static_cast<uint64_t>(to.value() + 1) * kDayMs - kChinaOffsetMs;
+  q.from_ms = DayStartMs(from.value());
+  q.to_ms = DayStartMs(to.value() + std::chrono::days{1});
   q.from = std::string(*req.Query("from"));
   q.to = std::string(*req.Query("to"));
   if (auto v = req.Query("vendor")) q.vendor = std::string(*v);

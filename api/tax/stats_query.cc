@@ -16,38 +16,6 @@ Problem BadQuery(const std::string& name, const std::string& detail) {
   return MakeProblem(400, "request.invalid_query", detail, name);
 }
 
-bool Digits(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// YYYY-MM-DD, a real calendar date.
-std::optional<chr::sys_days> ParseIsoDate(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  const std::string_view y = s.substr(0, 4), m = s.substr(5, 2), d = s.substr(8, 2);
-  if (!Digits(y) || !Digits(m) || !Digits(d)) return std::nullopt;
-  const chr::year_month_day ymd{chr::year{std::stoi(std::string(y))},
-                                chr::month{static_cast<unsigned>(std::stoi(std::string(m)))},
-                                chr::day{static_cast<unsigned>(std::stoi(std::string(d)))}};
-  if (!ymd.ok()) return std::nullopt;
-  return chr::sys_days(ymd);
-}
-
-// "2026-11-20" (dashes) or "20261120"; with_day false: "2026-11".
-std::string Format(chr::sys_days day, bool dashes, bool with_day) {
-  const chr::year_month_day ymd(day);
-  char buf[16];
-  const int y = static_cast<int>(ymd.year());
-  const unsigned m = static_cast<unsigned>(ymd.month()), d = static_cast<unsigned>(ymd.day());
-  if (!with_day) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u", y, m);
-  } else if (dashes) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  } else {
-    std::snprintf(buf, sizeof buf, "%04d%02u%02u", y, m, d);
-  }
-  return buf;
-}
-
 }  // namespace
 
 ProblemOr<DayRange> ParseDayRange(const Request& request, const std::vector<std::string>& allowed) {
@@ -82,16 +50,6 @@ ProblemOr<Period> ParsePeriod(const Request& request) {
   if (!text || *text == "day") return Period::kDay;
   if (*text == "month") return Period::kMonth;
   return BadQuery("period", "period must be day or month");
-}
-
-std::string IsoDate(chr::sys_days day) {
-  return Format(day, true, true);
-}
-std::string KeyDate(chr::sys_days day) {
-  return Format(day, false, true);
-}
-std::string MonthLabel(chr::sys_days day) {
-  return Format(day, true, false);
 }
 
 void Stats::Add(const pb::DayAggregate& day) {

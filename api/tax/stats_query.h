@@ -15,6 +15,7 @@
 
 #include "api/problem.h"
 #include "api/router.h"
+#include "api/tax/china_days.h"
 #include "ledger/core/state.h"
 #include "proto/contracts.pb.h"
 
@@ -36,10 +37,6 @@ struct DayRange {
 ProblemOr<DayRange> ParseDayRange(const Request& request, const std::vector<std::string>& allowed);
 // `period`: day (default) or month; 400 request.invalid_query naming it.
 ProblemOr<Period> ParsePeriod(const Request& request);
-
-std::string IsoDate(std::chrono::sys_days day);     // "2026-11-20"
-std::string KeyDate(std::chrono::sys_days day);     // "20261120", as in the aggregate keys
-std::string MonthLabel(std::chrono::sys_days day);  // "2026-11"
 
 // A sum of DayAggregates.
 struct Stats {
