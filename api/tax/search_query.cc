@@ -4,6 +4,7 @@
 #include <set>
 
 #include "api/merchant/common.h"
+#include "contracts/indexes.h"
 
 namespace fapiao::api::tax {
 
@@ -102,28 +103,12 @@ ProblemOr<SearchQuery> ParseSearchQuery(const Request& request) {
 bool Matches(const SearchQuery& q, const pb::Invoice& inv) {
   if (!q.vendor.empty() && inv.vendor_id() != q.vendor) return false;
   if (!q.market.empty() && inv.market() != q.market) return false;
-  if (!q.taxpayer_id.empty() && inv.seller_id().value() != q.taxpayer_id) return false;
   if (q.from_ms && inv.issued_at_ms() < *q.from_ms) return false;
   if (q.to_ms && inv.issued_at_ms() > *q.to_ms) return false;
-  if (q.min_fen && inv.total_fen() < *q.min_fen) return false;
-  if (q.max_fen && inv.total_fen() > *q.max_fen) return false;
-  if (q.status == "blue" && inv.kind() != pb::BLUE) return false;
-  if (q.status == "red" && inv.kind() != pb::RED) return false;
   if (q.status == "locked" && inv.mark() != pb::MARK_LOCKED) return false;
   if (q.status == "closed" && inv.mark() != pb::MARK_CLOSED) return false;
-  if (q.rate_bp || q.treatment) {
-    bool any = false;
-    for (const auto& line : inv.lines()) {
-      const auto& t = line.input().treatment();
-      if ((!q.rate_bp || t.rate_bp() == *q.rate_bp) &&
-          (!q.treatment || t.treatment() == *q.treatment)) {
-        any = true;
-        break;
-      }
-    }
-    if (!any) return false;
-  }
-  return true;
+  // Kind, total, seller and line rates and treatments: as their time index entry says.
+  return MayMatch(q, contracts::IndexedOf(inv));
 }
 
 bool MayMatch(const SearchQuery& q, const pb::IndexedInvoice& e) {
