@@ -45,44 +45,6 @@ struct Options {
   int pid = 0;
 };
 
-// One keep-alive connection; a GET answers status and body.
-class Conn {
- public:
-  Conn(const client::ApiUrl& url, std::string key) : url_(url), key_(std::move(key)) {}
-
-  std::pair<int, std::string> Get(const std::string& target) {
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      try {
-        if (!stream_.socket().is_open()) {
-          tcp::resolver resolver(io_);
-          stream_.connect(resolver.resolve(url_.host, std::to_string(url_.port)));
-        }
-        http::request<http::empty_body> req{http::verb::get, target, 11};
-        req.set(http::field::host, url_.host);
-        req.set(http::field::authorization, "Bearer " + key_);
-        req.keep_alive(true);
-        http::write(stream_, req);
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(1u << 30);
-        http::read(stream_, buffer_, parser);
-        auto res = parser.release();
-        if (!res.keep_alive()) stream_.close();
-        return {res.result_int(), std::move(res.body())};
-      } catch (const std::exception&) {
-        stream_.close();
-      }
-    }
-    return {0, "connection failed"};
-  }
-
- private:
-  client::ApiUrl url_;
-  std::string key_;
-  boost::asio::io_context io_;
-  beast::tcp_stream stream_{io_};
-  beast::flat_buffer buffer_;
-};
-
 uint64_t RssKb(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
@@ -101,17 +63,18 @@ json Latency(const Histogram& h) {
 
 // Times `n` GETs of make(i); a non-200 answer stops the bench (a wrong figure is worse
 // than none).
-json TimeQueries(Conn& c, const std::string& name, uint32_t n,
+json TimeQueries(client::HttpClient& c, const std::string& key, const std::string& name, uint32_t n,
                  const std::function<std::string(uint32_t)>& make) {
   Histogram h;
   for (uint32_t i = 0; i < n; ++i) {
     const std::string target = make(i);
     const auto t0 = Clock::now();
-    auto [status, body] = c.Get(target);
+    auto r = c.Call("GET", target, {}, key);
     h.Add(Clock::now() - t0);
-    if (status != 200) {
-      std::fprintf(stderr, "fapiao-tax-bench: %s answered %d: %s\n", target.c_str(), status,
-                   body.substr(0, 300).c_str());
+    if (!r.ok() || r->status != 200) {
+      std::fprintf(stderr, "fapiao-tax-bench: %s answered %s\n", target.c_str(),
+                   r.ok() ? (std::to_string(r->status) + ": " + r->body.substr(0, 300)).c_str()
+                          : r.status().ToString().c_str());
       std::exit(1);
     }
   }
@@ -258,25 +221,25 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(20261121);
   auto pick_vendor = [&] { return vendors[rng() % vendors.size()]; };
   auto pick_month = [&] { return months[rng() % months.size()]; };
-  Conn conn(*url, o.key);
+  client::HttpClient conn(*url);
   json result;
   result["machine"] = {{"nproc", std::thread::hardware_concurrency()}, {"cpu", bench::CpuModel()}};
 
   std::printf("statistics and first pages:\n");
   result["vendor_month_stats"] =
-      TimeQueries(conn, "vendor-month statistics", o.requests, [&](uint32_t) {
+      TimeQueries(conn, o.key, "vendor-month statistics", o.requests, [&](uint32_t) {
         const auto m = pick_month();
         return "/v1/tax/vendors/" + pick_vendor() + "/stats?period=month&from=" + Month(m, false) +
                "&to=" + Month(m, true);
       });
   result["search_vendor_month"] =
-      TimeQueries(conn, "search: vendor + month", o.requests, [&](uint32_t) {
+      TimeQueries(conn, o.key, "search: vendor + month", o.requests, [&](uint32_t) {
         const auto m = pick_month();
         return "/v1/tax/invoices?limit=50&vendor=" + pick_vendor() + "&from=" + Month(m, false) +
                "&to=" + Month(m, true);
       });
   result["search_market_day_treatment"] =
-      TimeQueries(conn, "search: market+day+treatment", o.requests, [&](uint32_t) {
+      TimeQueries(conn, o.key, "search: market+day+treatment", o.requests, [&](uint32_t) {
         const auto m = pick_month();
         char day[16];
         std::snprintf(day, sizeof day, "%s%02u", Month(m, false).substr(0, 8).c_str(),
@@ -285,7 +248,7 @@ int main(int argc, char** argv) {
                "&treatment=exempt";
       });
   result["search_market_month_amount"] =
-      TimeQueries(conn, "search: market+month+amount", o.requests, [&](uint32_t) {
+      TimeQueries(conn, o.key, "search: market+month+amount", o.requests, [&](uint32_t) {
         const auto m = pick_month();
         const uint64_t lo = 100 + rng() % 9000;
         return "/v1/tax/invoices?limit=50&market=" + o.market + "&from=" + Month(m, false) +
@@ -302,12 +265,15 @@ int main(int argc, char** argv) {
     const std::string target = std::string("/v1/tax/anomalies?kind=") + kind +
                                "&market=" + o.market + "&from=" + Month(m, false) +
                                "&to=" + Month(m, true);
-    auto [status, body] = conn.Get(target);
+    auto first = conn.Call("GET", target, {}, o.key);
+    const int status = first.ok() ? first->status : 0;
+    const std::string body = first.ok() ? first->body : std::string();
     if (status == 404) {
       std::printf("  %-28s not served by this node\n", kind);
       continue;
     }
-    anomalies[kind] = TimeQueries(conn, kind, o.anomaly_runs, [&](uint32_t) { return target; });
+    anomalies[kind] =
+        TimeQueries(conn, o.key, kind, o.anomaly_runs, [&](uint32_t) { return target; });
     auto j = json::parse(body, nullptr, false);
     if (j.is_object() && j.contains("findings")) {
       anomalies[kind]["findings"] = j["findings"].size();

@@ -26,14 +26,7 @@ uint64_t NodeCommittedState::height() const {
 }
 
 uint64_t NodeCommittedState::block_time_ms() const {
-  const BlockStore& store = node_.store();
-  const auto tip = store.Tip();
-  if (!tip) return 0;
-  const auto bytes = store.BlockAt(*tip);
-  pb::Block block;
-  pb::BlockHeader header;
-  if (!bytes || !block.ParseFromString(*bytes) || !header.ParseFromString(block.header())) return 0;
-  return header.timestamp_ms();
+  return node_.Snapshot().tip_time_ms;  // kept by the executor: no block read
 }
 
 Result<TxInclusionProof> NodeCommittedState::ProveEvent(uint64_t height,

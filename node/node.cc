@@ -767,6 +767,7 @@ NodeStatus Node::Snapshot() const {
   const Executor::Tip tip = d.executor->Last();
   s.height = tip.height;
   s.tip_id = tip.block_id.ToHex();
+  s.tip_time_ms = tip.effective_time_ms;
   s.view = d.view.load();
   s.view_changing = d.view_changing.load();
   {

@@ -41,6 +41,7 @@ struct NodeStatus {
   std::string suite;
   uint64_t height = 0;
   std::string tip_id;
+  uint64_t tip_time_ms = 0;  // the executed tip's agreed time (what the contracts saw)
   uint64_t view = 0;
   bool view_changing = false;
   bool halted = false;
