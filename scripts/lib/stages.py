@@ -28,10 +28,11 @@ RULES = [
     ("verification", "other signature checks", r"EvpVerifier::Verify"),
     ("batching/signing", "own member batches", r"Batcher::"),
     ("execution", "contracts", r"contracts::"),
-    ("execution", "executor: receipts, indexes, bookkeeping", r"node::Executor::"),
+    # Answers are composed when their block executes, on the executor's thread: HTTP work.
+    ("HTTP", "API: connections, parse, route, JSON, submit, answer", r"fapiao::api::|boost::beast::|NodeSubmitter|merchant_ports"),
+    ("execution", "executor: receipts, write sets, bookkeeping", r"node::Executor::"),
     ("consensus", "protocol core and driver", r"consensus::"),
     ("consensus", "peer links: TLS, frames", r"transport::|Node::Impl::OnFrame"),
-    ("HTTP", "API: connections, parse, route, JSON, submit", r"fapiao::api::|boost::beast::|NodeSubmitter|merchant_ports"),
 ]
 COMPILED = [(s, p, re.compile(rx)) for s, p, rx in RULES]
 STAGE_ORDER = ["HTTP", "batching/signing", "verification", "consensus", "execution", "storage",
