@@ -21,6 +21,7 @@
 #include "api/metrics.h"
 #include "consensus/core/certificates.h"
 #include "consensus/driver/driver.h"
+#include "consensus/driver/memo_signer.h"
 #include "contracts/kinds.h"
 #include "ledger/core/block.h"
 #include "ledger/core/merkle.h"
@@ -63,6 +64,7 @@ struct Node::Impl final : consensus::DriverEnv,
   std::shared_ptr<spdlog::logger> log;
   std::unique_ptr<CryptoSuite> suite;
   std::unique_ptr<Signer> signer;
+  std::unique_ptr<consensus::MemoSigner> vote_signer;  // own consensus statements, signed once
   std::vector<Hash> member_keys;
   GenesisArtifacts genesis;
   Hash null_digest;
@@ -156,7 +158,8 @@ struct Node::Impl final : consensus::DriverEnv,
     codec.hasher = &suite->hasher();
     codec.verifier = &suite->verifier();
     codec.member_keys = member_keys;
-    codec.signer = signer.get();
+    vote_signer = std::make_unique<consensus::MemoSigner>(*signer);
+    codec.signer = vote_signer.get();
     codec.self = config.member;
 
     ExecutorHooks hooks;

@@ -6,6 +6,8 @@
 //     signature byte, a wrong sender or a tampered vote relayed inside a
 //     VIEW-CHANGE is refused; a commit certificate becomes a ledger certificate
 //     that verifies offline with VerifyCertificate.
+//   - Own signatures: one vote encoded for the WAL, the wire and the commit
+//     certificate is signed once (MemoSigner), and all three carry that signature.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <filesystem>
 
 #include "consensus/driver/codec.h"
+#include "consensus/driver/memo_signer.h"
 #include "consensus/driver/wal.h"
 #include "ledger/core/block.h"
 
@@ -183,4 +186,41 @@ TEST_CASE("a commit certificate becomes a ledger certificate that verifies offli
   auto bad = ledger;
   bad.mutable_votes(2)->mutable_signature()->at(1) ^= 1;
   CHECK_FALSE(FromLedgerCert(k.Ctx(2), bad).ok());
+}
+
+TEST_CASE("an own vote encoded for the WAL, the wire and the certificate is signed once",
+          "[driver][codec]") {
+  Keys k;
+  MemoSigner memo(*k.signers[0], 4);
+  CodecContext own = k.Ctx(0);
+  own.signer = &memo;
+  const Hash block_id = k.suite->hasher().Digest("header");
+  const Vote mine{Phase::kCommit, 2, 9, block_id, 0, {}};  // the core keeps it unsigned
+
+  const pb::WalRecord rec = EncodeRecord(own, Record(mine));
+  const pb::PeerMessage wire = Encode(own, Message(mine));
+  CommitCert cert{2, 9, block_id, {mine}};
+  for (ReplicaId r : {1u, 3u}) {
+    Vote c{Phase::kCommit, 2, 9, block_id, r, {}};
+    c.sig = Encode(k.Ctx(r), Message(c)).vote().sig();
+    cert.commits.push_back(c);
+  }
+  const pb::CommitCertificate ledger = ToLedgerCert(own, cert);
+  CHECK(memo.signatures_made() == 1);
+
+  // Every copy carries a signature the others accept.
+  REQUIRE(Decode(k.Ctx(2), 0, wire).ok());
+  CHECK(VerifyCertificate(k.suite->verifier(), k.ids, "fapiao-test", 9, block_id, ledger).ok());
+  auto replayed = DecodeRecord(own, rec);
+  REQUIRE(replayed.ok());
+  const Vote& from_wal = std::get<Vote>(*replayed);
+  CHECK(from_wal.sig == wire.vote().sig());
+
+  // Another statement is signed anew; past the capacity the oldest is forgotten.
+  for (Seq s = 10; s < 15; ++s) {
+    Encode(own, Message(Vote{Phase::kPrepare, 2, s, block_id, 0, {}}));
+  }
+  CHECK(memo.signatures_made() == 6);
+  Encode(own, Message(mine));
+  CHECK(memo.signatures_made() == 7);
 }
