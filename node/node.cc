@@ -844,6 +844,9 @@ void Node::RegisterMetrics(api::MetricsRegistry& m) {
   counter("fapiao_consensus_messages_dropped_total",
           "Consensus messages dropped: malformed, badly signed or refused proposals.",
           u(ds.messages_dropped));
+  counter("fapiao_consensus_votes_unneeded_total",
+          "Votes that arrived after their quorum, dropped without checking their signature.",
+          u(ds.votes_unneeded));
   counter("fapiao_consensus_messages_out_total", "Consensus messages sent.", u(ds.messages_out));
   gauge("fapiao_verification_queue", "Peer messages waiting for signature verification.",
         u(ds.verify_queue));

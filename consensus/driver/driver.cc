@@ -10,6 +10,7 @@
 #include <array>
 
 #include "consensus/core/replica.h"
+#include "consensus/driver/unneeded_votes.h"
 
 namespace fapiao::consensus {
 
@@ -55,6 +56,7 @@ struct Driver::Impl {
   bool halted = false;
   View last_view = 0;
   bool last_in_vc = false;
+  UnneededVotes unneeded;
 
   static Kept Describe(const Record& r, Bytes bytes) {
     Kept k;
@@ -163,6 +165,10 @@ struct Driver::Impl {
             } else if constexpr (std::is_same_v<T, act::Send>) {
               Send(x.to, x.msg);
             } else if constexpr (std::is_same_v<T, act::Broadcast>) {
+              if (const auto* v = std::get_if<Vote>(&x.msg);
+                  v != nullptr && v->phase == Phase::kCommit && v->sender == codec.self) {
+                unneeded.Prepared(v->view, v->seq);
+              }
               Send(std::nullopt, x.msg);
             } else if constexpr (std::is_same_v<T, act::StartTimer>) {
               ArmTimer(x);
@@ -171,6 +177,7 @@ struct Driver::Impl {
               timers[static_cast<size_t>(x.kind)].cancel();
             } else if constexpr (std::is_same_v<T, act::Execute>) {
               Flush();
+              unneeded.Executed(x.seq);
               env.Execute(x);
             } else if constexpr (std::is_same_v<T, act::Fetch>) {
               env.Fetch(x.peer, x.from, x.to);
@@ -192,6 +199,7 @@ struct Driver::Impl {
       if (replica.view() != last_view) stats.view_changes.fetch_add(1, std::memory_order_relaxed);
       last_view = replica.view();
       last_in_vc = replica.in_view_change();
+      unneeded.SetView(last_view);
       stats.view.store(last_view, std::memory_order_relaxed);
       env.ViewChanged(last_view, last_in_vc);
     }
@@ -261,6 +269,10 @@ void Driver::OnPeerMessage(ReplicaId from, std::shared_ptr<const pb::PeerMessage
   stats_.verify_queue.fetch_add(1, std::memory_order_relaxed);
   asio::post(impl_->workers, [this, from, msg = std::move(msg)] {
     stats_.verify_queue.fetch_sub(1, std::memory_order_relaxed);
+    if (msg->has_vote() && msg->vote().sender() == from && impl_->unneeded.Has(msg->vote())) {
+      stats_.votes_unneeded.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
     auto decoded = Decode(impl_->codec, from, *msg);
     if (!decoded.ok()) {
       stats_.messages_dropped.fetch_add(1, std::memory_order_relaxed);

@@ -49,6 +49,7 @@ class DriverEnv {
 struct DriverStats {
   std::atomic<uint64_t> messages_in{0};
   std::atomic<uint64_t> messages_dropped{0};  // malformed or badly signed
+  std::atomic<uint64_t> votes_unneeded{0};    // past their quorum: dropped unverified
   std::atomic<uint64_t> messages_out{0};
   std::atomic<uint64_t> wal_appends{0};
   std::atomic<uint64_t> wal_bytes{0};

@@ -8,6 +8,8 @@
 //     that verifies offline with VerifyCertificate.
 //   - Own signatures: one vote encoded for the WAL, the wire and the commit
 //     certificate is signed once (MemoSigner), and all three carry that signature.
+//   - Unneeded votes: only votes of the current view for an executed block, or
+//     PREPAREs for a slot this replica is prepared in, are dropped unverified.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -17,6 +19,7 @@
 
 #include "consensus/driver/codec.h"
 #include "consensus/driver/memo_signer.h"
+#include "consensus/driver/unneeded_votes.h"
 #include "consensus/driver/wal.h"
 #include "ledger/core/block.h"
 
@@ -223,4 +226,35 @@ TEST_CASE("an own vote encoded for the WAL, the wire and the certificate is sign
   CHECK(memo.signatures_made() == 6);
   Encode(own, Message(mine));
   CHECK(memo.signatures_made() == 7);
+}
+
+TEST_CASE("only votes past their quorum in the current view are dropped unverified",
+          "[driver][votes]") {
+  auto vote = [](Phase phase, View view, Seq seq) {
+    pb::VoteMsg v;
+    v.set_phase(static_cast<uint32_t>(phase));
+    v.set_view(view);
+    v.set_seq(seq);
+    return v;
+  };
+  UnneededVotes u;
+  u.SetView(2);
+  CHECK_FALSE(u.Has(vote(Phase::kPrepare, 2, 1)));  // nothing decided yet
+  CHECK_FALSE(u.Has(vote(Phase::kCommit, 2, 1)));
+
+  u.Prepared(2, 5);  // this replica sent its COMMIT for (2, 5)
+  CHECK(u.Has(vote(Phase::kPrepare, 2, 5)));
+  CHECK_FALSE(u.Has(vote(Phase::kCommit, 2, 5)));   // commits are still needed
+  CHECK_FALSE(u.Has(vote(Phase::kPrepare, 2, 6)));  // another slot
+  CHECK_FALSE(u.Has(vote(Phase::kPrepare, 3, 5)));  // another view: the core may need it
+
+  u.Executed(5);
+  CHECK(u.Has(vote(Phase::kCommit, 2, 5)));
+  CHECK(u.Has(vote(Phase::kPrepare, 2, 4)));
+  CHECK_FALSE(u.Has(vote(Phase::kCommit, 2, 6)));
+  CHECK_FALSE(u.Has(vote(Phase::kCommit, 1, 3)));  // old view: may prove a view change
+
+  u.SetView(3);  // after a view change, votes of the old view reach the core again
+  CHECK_FALSE(u.Has(vote(Phase::kCommit, 2, 5)));
+  CHECK(u.Has(vote(Phase::kCommit, 3, 5)));
 }
