@@ -89,6 +89,11 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   // so the logs grew without bound (3 GB after a million invoices) and a restart
   // replayed them all. Past this size, RocksDB flushes the families holding the oldest.
   db_options.max_total_wal_size = static_cast<uint64_t>(options.max_total_wal_mb) << 20;
+  // Flushes and compactions write table files of tens of MB. Left to the kernel, their
+  // dirty pages reached the disk in bursts that each block's fsync waited behind
+  // (throughput dips of 10-30 s in a 30-minute run). Writing them back every megabyte
+  // as they are written keeps each block's fsync short.
+  db_options.bytes_per_sync = 1 << 20;
   if (options.fs) {
     impl->env = rocksdb::NewCompositeEnv(options.fs);
     db_options.env = impl->env.get();
