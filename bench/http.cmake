@@ -6,7 +6,8 @@ target_link_libraries(fapiao_http_load PUBLIC Boost::boost Threads::Threads PRIV
 
 add_executable(fapiao-bench ${CMAKE_CURRENT_LIST_DIR}/http_bench.cc)
 target_link_libraries(fapiao-bench PRIVATE fapiao_http_load fapiao_http_client contracts node_config CLI11::CLI11
-                      nlohmann_json::nlohmann_json Boost::boost Threads::Threads fapiao_options)
+                      nlohmann_json::nlohmann_json Boost::boost Threads::Threads fapiao_options
+                      fapiao_allocator)
 
 # fapiao-tax-bench: the tax bureau's queries timed on a seeded ledger (scripts/bench-tax).
 add_executable(fapiao-tax-bench ${CMAKE_CURRENT_LIST_DIR}/tax_bench.cc)
