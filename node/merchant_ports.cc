@@ -58,6 +58,11 @@ Result<TxInclusionProof> NodeCommittedState::ProveEvent(uint64_t height,
   return missing;
 }
 
+void NodeCommittedState::AwaitHeight(uint64_t height, std::chrono::milliseconds timeout,
+                                     std::function<void()> then) const {
+  node_.AwaitHeight(height, timeout, std::move(then));
+}
+
 void NodeSubmitter::Submit(uint32_t kind, Bytes payload, Done done,
                            const api::merchant::SubmitOptions& options) {
   auto shared = std::make_shared<Done>(std::move(done));

@@ -16,14 +16,16 @@ namespace fapiao::node {
 
 class NodeCommittedState final : public api::merchant::CommittedState {
  public:
-  explicit NodeCommittedState(const Node& node) : node_(node) {}
+  explicit NodeCommittedState(Node& node) : node_(node) {}
   const StateView& view() const override;
   uint64_t height() const override;
   uint64_t block_time_ms() const override;
   Result<TxInclusionProof> ProveEvent(uint64_t height, std::string_view event) const override;
+  void AwaitHeight(uint64_t height, std::chrono::milliseconds timeout,
+                   std::function<void()> then) const override;
 
  private:
-  const Node& node_;
+  Node& node_;
 };
 
 class NodeSubmitter final : public api::merchant::Submitter {

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -85,6 +86,15 @@ struct Node::Impl final : consensus::DriverEnv,
   // Waiters for transactions submitted here, by tx id.
   mutable std::mutex waiters_mu;
   std::unordered_map<Hash, std::vector<std::function<void(Result<TxOutcome>)>>> waiters;
+  // Waiters for a height to be executed here (AwaitHeight), under waiters_mu: by
+  // height, each with its id and the timer that ends its wait.
+  struct HeightWaiter {
+    uint64_t id = 0;
+    std::function<void()> then;
+    std::shared_ptr<asio::steady_timer> timer;
+  };
+  std::multimap<uint64_t, HeightWaiter> height_waiters;
+  uint64_t next_height_waiter = 0;
 
   std::mutex state_mu;
   std::condition_variable state_cv;
@@ -328,9 +338,28 @@ struct Node::Impl final : consensus::DriverEnv,
       }
     }
     for (auto& [f, o] : ready) f(std::move(o));
+    ReleaseHeightWaiters(b.height);
     if (b.height % 100 == 0)
       log->info("executed height {} ({} transactions)", b.height, b.tx_ids.size());
     driver->Executed(b.height, b.chain_root);
+  }
+
+  // Runs the waiters of heights up to `height` (now executed) on the I/O threads,
+  // and ends their timers.
+  void ReleaseHeightWaiters(uint64_t height) {
+    std::vector<HeightWaiter> due;
+    {
+      std::lock_guard lock(waiters_mu);
+      auto end = height_waiters.upper_bound(height);
+      for (auto it = height_waiters.begin(); it != end; ++it) due.push_back(std::move(it->second));
+      height_waiters.erase(height_waiters.begin(), end);
+    }
+    for (auto& w : due) {
+      asio::post(io, [w = std::move(w)] {
+        w.timer->cancel();
+        w.then();
+      });
+    }
   }
 
   static TxOutcome Outcome(const Hash& id, uint64_t height, const pb::Receipt* r) {
@@ -666,6 +695,12 @@ void Node::Stop() {
     d.waiters.clear();
   }
   for (auto& f : fns) f(Status::Error("node.stopping", "the node is shutting down"));
+  std::multimap<uint64_t, Impl::HeightWaiter> heights;
+  {
+    std::lock_guard lock(d.waiters_mu);
+    heights.swap(d.height_waiters);
+  }
+  for (auto& [h, w] : heights) w.then();
 }
 
 void Node::ReloadRevocations() {
@@ -722,6 +757,42 @@ Result<std::vector<Hash>> Node::SubmitBatch(const pb::SignedBatch& batch,
   d.Forward(ref->digest, m.SerializeAsString());
   d.driver->Submit(*ref);
   return ids;
+}
+
+void Node::AwaitHeight(uint64_t height, std::chrono::milliseconds timeout,
+                       std::function<void()> then) {
+  Impl& d = *impl_;
+  std::unique_lock lock(d.waiters_mu);
+  // Under the waiters' lock, as AwaitExecution: a block executed after this check
+  // releases the waiter registered below.
+  const bool stopping = [&] {
+    std::lock_guard state(d.state_mu);
+    return d.stopping;
+  }();
+  if (stopping || d.store->Tip().value_or(0) >= height ||
+      d.height_waiters.size() >= kMaxHeightWaiters) {
+    lock.unlock();
+    return then();
+  }
+  auto timer = std::make_shared<asio::steady_timer>(d.io, timeout);
+  const uint64_t id = ++d.next_height_waiter;
+  d.height_waiters.emplace(height, Impl::HeightWaiter{id, std::move(then), timer});
+  lock.unlock();
+  timer->async_wait([&d, height, id](const boost::system::error_code& ec) {
+    if (ec) return;  // released by the execution of `height`
+    std::function<void()> fn;
+    {
+      std::lock_guard held(d.waiters_mu);
+      auto [first, last] = d.height_waiters.equal_range(height);
+      for (auto it = first; it != last; ++it) {
+        if (it->second.id != id) continue;
+        fn = std::move(it->second.then);
+        d.height_waiters.erase(it);
+        break;
+      }
+    }
+    if (fn) fn();
+  });
 }
 
 void Node::AwaitExecution(const Hash& tx_id, std::function<void(Result<TxOutcome>)> done) {

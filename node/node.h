@@ -6,6 +6,7 @@
 // Thread safety: public methods may be called from any thread after Start().
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -81,6 +82,11 @@ class Node {
   // executes within one block), with the outcome of its first transaction.
   Result<std::vector<Hash>> SubmitBatch(const pb::SignedBatch& batch,
                                         std::function<void(Result<TxOutcome>)> done = nullptr);
+  // Calls `then` once when this node has executed `height` (at once if it has;
+  // then on an I/O thread), or after `timeout`, or when the node stops. At most
+  // kMaxHeightWaiters wait at a time; beyond, `then` runs at once.
+  void AwaitHeight(uint64_t height, std::chrono::milliseconds timeout, std::function<void()> then);
+  static constexpr size_t kMaxHeightWaiters = 100000;
   // The outcome of a committed transaction, if committed.
   std::optional<TxOutcome> Lookup(const Hash& tx_id) const;
 

@@ -31,9 +31,12 @@ std::string VendorPageUrl(const MerchantContext& ctx, uint32_t operator_member,
 }
 
 std::string ClaimUrl(const MerchantContext& ctx, uint32_t operator_member, uint32_t provider,
-                     std::string_view reference, std::string_view token) {
-  return MemberBaseUrl(ctx, operator_member) + "/buyer/claim?provider=" + std::to_string(provider) +
-         "&ref=" + UrlEncode(reference) + "&token=" + UrlEncode(token);
+                     std::string_view reference, std::string_view token, uint64_t height) {
+  std::string url = MemberBaseUrl(ctx, operator_member) +
+                    "/buyer/claim?provider=" + std::to_string(provider) +
+                    "&ref=" + UrlEncode(reference) + "&token=" + UrlEncode(token);
+  if (height != 0) url += "&height=" + std::to_string(height);
+  return url;
 }
 
 std::optional<uint32_t> DemoPaymentProvider(const MerchantContext& ctx) {

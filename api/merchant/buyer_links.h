@@ -23,9 +23,11 @@ std::string MemberBaseUrl(const MerchantContext& ctx, uint32_t member);
 // <operator's base>/buyer/vendors/<id>: what the stall QR encodes.
 std::string VendorPageUrl(const MerchantContext& ctx, uint32_t operator_member,
                           std::string_view vendor_id);
-// <operator's base>/buyer/claim?provider=<p>&ref=<reference>&token=<token>.
+// <operator's base>/buyer/claim?provider=<p>&ref=<reference>&token=<token>[&height=<h>]:
+// `height` (0: left out) is the block that attested the payment, which the
+// operator's node waits to have executed before it answers (AwaitClaim).
 std::string ClaimUrl(const MerchantContext& ctx, uint32_t operator_member, uint32_t provider,
-                     std::string_view reference, std::string_view token);
+                     std::string_view reference, std::string_view token, uint64_t height = 0);
 
 // The payment provider member whose node takes demo payments: this node when it
 // is one, else the lowest-indexed payment provider with a known URL.

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "api/merchant/buyer_links.h"
 #include "api/merchant/common.h"
@@ -174,21 +175,29 @@ std::string InvoiceSection() {
          Bi("下载密钥", "Download the secret") + "</a></p>\n</section>\n";
 }
 
-Response ClaimPage(const MerchantContext& ctx, const Request& req) {
+// The claim of the link ?provider=&ref=&token=[&height=], or the page that says it is broken.
+std::variant<ClaimInput, Response> ClaimOfLink(const Request& req) {
   ClaimInput claim;
   const std::string_view provider = req.Query("provider").value_or("");
   const auto [end, ec] =
       std::from_chars(provider.data(), provider.data() + provider.size(), claim.provider);
   const auto ref = req.Query("ref");
   const auto token = req.Query("token");
+  const std::string_view height = req.Query("height").value_or("0");
+  const auto [hend, hec] =
+      std::from_chars(height.data(), height.data() + height.size(), claim.height);
   if (ec != std::errc() || end != provider.data() + provider.size() || provider.empty() || !ref ||
-      !token) {
+      !token || hec != std::errc() || hend != height.data() + height.size()) {
     return ErrorPage(MakeProblem(400, "request.invalid_query",
                                  "This claim link is incomplete: it needs provider, ref and token "
                                  "from your payment receipt."));
   }
   claim.reference = std::string(*ref);
   claim.token = std::string(*token);
+  return claim;
+}
+
+Response ClaimPage(const MerchantContext& ctx, const ClaimInput& claim) {
   pb::Payment payment;
   if (auto p = CheckClaim(ctx, claim, payment)) {
     if (p->code == "payment.unknown") return PendingPaymentPage();
@@ -228,7 +237,14 @@ void AddBuyerPageRoutes(Router& router, const MerchantContext& ctx) {
   AddStallQrRoutes(router, ctx);
   AddDemoPaymentRoutes(router, ctx);
   router.Add("GET", "/buyer/vendors/{id}", [ctx](const Request& r) { return VendorPage(ctx, r); });
-  router.Add("GET", "/buyer/claim", [ctx](const Request& r) { return ClaimPage(ctx, r); });
+  // The link from the payment names the height that attested it: the page waits
+  // (briefly) until this node has executed that block, instead of "confirming".
+  router.AddAsync("GET", "/buyer/claim", [ctx](const Request& r, Responder respond) {
+    auto link = ClaimOfLink(r);
+    if (auto* page = std::get_if<Response>(&link)) return respond(std::move(*page));
+    const ClaimInput claim = std::get<ClaimInput>(std::move(link));
+    AwaitClaim(ctx, claim, [ctx, claim, respond] { respond(ClaimPage(ctx, claim)); });
+  });
   router.Add("GET", "/buyer/assets/buyer.css",
              [](const Request&) { return Asset(web::kBuyerCss, "text/css; charset=utf-8"); });
   router.Add("GET", "/buyer/assets/buyer.js",

@@ -106,17 +106,20 @@ void DemoPay(const MerchantContext& ctx, const Request& req, Responder respond) 
   const uint32_t provider = ctx.identity.member;
   const std::string token = ctx.claims->TokenFor(provider, msg.reference());
   msg.set_claim_token_hash(ctx.claims->HashOf(token));
-  const std::string location =
-      ClaimUrl(ctx, vendor.operator_member(), provider, msg.reference(), token);
-  ctx.submitter->Submit(static_cast<uint32_t>(contracts::TxKind::kAttestPayment),
-                        msg.SerializeAsString(), [location, respond](Result<SubmitOutcome> r) {
-                          if (!r.ok()) return respond(SubmitProblem(r.status()));
-                          if (!r->accepted) return respond(ContractProblem(r->code));
-                          Response see_other = Response::Text(
-                              303, "The payment is attested; claim the invoice at " + location);
-                          see_other.headers.emplace_back("Location", location);
-                          respond(std::move(see_other));
-                        });
+  const uint32_t operator_member = vendor.operator_member();
+  ctx.submitter->Submit(
+      static_cast<uint32_t>(contracts::TxKind::kAttestPayment), msg.SerializeAsString(),
+      [ctx, operator_member, provider, reference = msg.reference(), token,
+       respond](Result<SubmitOutcome> r) {
+        if (!r.ok()) return respond(SubmitProblem(r.status()));
+        if (!r->accepted) return respond(ContractProblem(r->code));
+        const std::string location =
+            ClaimUrl(ctx, operator_member, provider, reference, token, r->height);
+        Response see_other =
+            Response::Text(303, "The payment is attested; claim the invoice at " + location);
+        see_other.headers.emplace_back("Location", location);
+        respond(std::move(see_other));
+      });
 }
 
 }  // namespace

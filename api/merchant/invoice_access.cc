@@ -38,6 +38,12 @@ ProblemOr<std::optional<ClaimInput>> QueryClaim(const Request& req) {
 
 }  // namespace
 
+void AwaitClaim(const MerchantContext& ctx, const std::optional<ClaimInput>& claim,
+                std::function<void()> then) {
+  if (!claim || claim->height == 0 || ctx.state->height() >= claim->height) return then();
+  ctx.state->AwaitHeight(claim->height, kClaimHeightWait, std::move(then));
+}
+
 std::optional<Problem> CheckClaim(const MerchantContext& ctx, const ClaimInput& claim,
                                   pb::Payment& payment) {
   const bool found = LoadRecord(ctx.state->view(),

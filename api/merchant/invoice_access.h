@@ -4,6 +4,9 @@
 // query, load the committed record, authorize. Pure over the ports; thread-safe.
 #pragma once
 
+#include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "api/merchant/invoice_json.h"
@@ -16,6 +19,15 @@ namespace fapiao::api::merchant {
 // /claim/token) unless its claim_token_hash is H(token); fills `payment`.
 std::optional<Problem> CheckClaim(const MerchantContext& ctx, const ClaimInput& claim,
                                   pb::Payment& payment);
+
+// How long a claim waits for this node to execute its payment's height.
+inline constexpr std::chrono::milliseconds kClaimHeightWait{2000};
+
+// Calls `then` once this node has executed the height the claim names
+// (ClaimInput::height), at once when there is no claim or height or it has,
+// or after kClaimHeightWait; `then` checks the claim (from any thread).
+void AwaitClaim(const MerchantContext& ctx, const std::optional<ClaimInput>& claim,
+                std::function<void()> then);
 
 struct StoredInvoice {
   pb::Invoice invoice;

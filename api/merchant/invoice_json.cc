@@ -22,6 +22,7 @@ const std::vector<FieldSpec> kClaim = {
     {"provider", JsonType::kInteger, true, {}},
     {"reference", JsonType::kString, true, {}},
     {"token", JsonType::kString, true, {}},
+    {"height", JsonType::kInteger, false, {}},
 };
 const std::vector<FieldSpec> kTitle = {
     {"type", JsonType::kString, true, {}},
@@ -157,6 +158,12 @@ ProblemOr<IssueInput> ParseIssueInput(const json& body) {
     claim.token = c["token"].get<std::string>();
     if (claim.token.empty() || claim.token.size() > 64) {
       return Invalid("/claim/token", "must be 1-64 characters");
+    }
+    if (c.contains("height")) {
+      if (!c["height"].is_number_unsigned()) {
+        return Invalid("/claim/height", "must be a block height (a non-negative integer)");
+      }
+      claim.height = c["height"].get<uint64_t>();
     }
     in.claim = std::move(claim);
   }

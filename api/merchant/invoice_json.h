@@ -21,6 +21,9 @@ struct ClaimInput {
   uint32_t provider = 0;
   std::string reference;
   std::string token;
+  // The height of the block that attested the payment, as the provider's node
+  // answered it (0: not given). The claim waits until this node has executed it.
+  uint64_t height = 0;
   std::string Ref() const { return std::to_string(provider) + ":" + reference; }
 };
 

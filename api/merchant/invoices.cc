@@ -177,6 +177,10 @@ std::optional<Response> PlanIssue(const MerchantContext& ctx,
   return std::nullopt;
 }
 
+void IssueClaimed(const MerchantContext& ctx, const Request& req,
+                  const std::optional<auth::Principal>& key, IssueInput& input,
+                  const Responder& respond);
+
 void IssueInvoiceRoute(const MerchantContext& ctx, const Request& req, Responder respond) {
   // A key is checked before the body; without one the body's claim is the credential.
   std::optional<auth::Principal> key;
@@ -197,6 +201,18 @@ void IssueInvoiceRoute(const MerchantContext& ctx, const Request& req, Responder
   if (!body) return respond(ProblemResponse(body.problem()));
   auto input = ParseIssueInput(body.value());
   if (!input) return respond(ProblemResponse(input.problem()));
+  // A claim may name the height that attested its payment on the provider's node:
+  // this node answers once it has executed that block too.
+  std::optional<ClaimInput> claim = input.value().claim;
+  AwaitClaim(ctx, claim, [ctx, &req, key, in = std::move(input.value()), respond]() mutable {
+    IssueClaimed(ctx, req, key, in, respond);
+  });
+}
+
+// The rest of POST /v1/invoices, once the claim's height is executed here.
+void IssueClaimed(const MerchantContext& ctx, const Request& req,
+                  const std::optional<auth::Principal>& key, IssueInput& input,
+                  const Responder& respond) {
   // A retry of an issuance already committed is answered from the ledger, before
   // the claim (spent by the first) is checked again.
   const WriteIdentity write = WriteIdentity::Of(ctx, req);
@@ -205,7 +221,7 @@ void IssueInvoiceRoute(const MerchantContext& ctx, const Request& req, Responder
     return AnswerIssue(ctx, json(), respond, std::move(*repeat));
   }
   Plan plan;
-  if (auto refused = PlanIssue(ctx, key, input.value(), plan)) return respond(*refused);
+  if (auto refused = PlanIssue(ctx, key, input, plan)) return respond(*refused);
   if (!plan.request) return SubmitIssue(ctx, write, plan, json(), respond);
   SubmitWrite(ctx, write, static_cast<uint32_t>(contracts::TxKind::kRequestInvoice),
               plan.request->SerializeAsString(),

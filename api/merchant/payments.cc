@@ -59,8 +59,8 @@ Response AttestationResponse(const MerchantContext& ctx, int status, const pb::P
   // The buyer claims on the node of the vendor's market operator (the only one that issues).
   pb::Vendor vendor;
   LoadRecord(ctx.state->view(), contracts::keys::Vendor(p.attested().vendor_id()), vendor);
-  const std::string url =
-      ClaimUrl(ctx, vendor.operator_member(), p.provider(), p.attested().reference(), token);
+  const std::string url = ClaimUrl(ctx, vendor.operator_member(), p.provider(),
+                                   p.attested().reference(), token, p.height());
   return JsonResponse(status, json{{"payment", PaymentJson(p)},
                                    {"height", p.height()},
                                    {"claim_token", token},

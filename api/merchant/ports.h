@@ -5,6 +5,7 @@
 // Implementations must be callable from any HTTP thread concurrently.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -33,6 +34,13 @@ class CommittedState {
   // The inclusion proof of the committed transaction at `height` whose receipt
   // carries `event` ("invoice.issued <number>"). Errors: store.tx_not_found, store.corrupt.
   virtual Result<TxInclusionProof> ProveEvent(uint64_t height, std::string_view event) const = 0;
+  // Calls `then` exactly once, from any thread, as soon as this node has executed
+  // `height` (at once when it has), or when `timeout` has passed first; `then`
+  // reads the state again. Read-your-writes across nodes: a payment attested on
+  // the provider's node at height h is claimed on the operator's node, which may
+  // be a block or two behind (docs/http.md "Claim heights").
+  virtual void AwaitHeight(uint64_t height, std::chrono::milliseconds timeout,
+                           std::function<void()> then) const = 0;
 };
 
 // What happened to a submitted transaction once it was executed.

@@ -27,6 +27,9 @@ TEST_CASE("a claim URL from the payment provider's node points at the market ope
   // references are percent-encoded byte by byte (UTF-8), unreserved characters kept
   CHECK(ClaimUrl(ctx, 1, 2, "R 1/&=é~", "t") ==
         "http://op:8100/buyer/claim?provider=2&ref=R%201%2F%26%3D%C3%A9~&token=t");
+  // the attestation's height, when known, lets the operator's node wait for that block
+  CHECK(ClaimUrl(ctx, 1, 2, "R-1", "0a1b", 1207) ==
+        "http://op:8100/buyer/claim?provider=2&ref=R-1&token=0a1b&height=1207");
   CHECK(VendorPageUrl(ctx, 1, "v 1") == "http://op:8100/buyer/vendors/v%201");
 }
 

@@ -8,6 +8,8 @@
 //  - the page assets are served with their types; nothing changes state
 #include <catch2/catch.hpp>
 
+#include <future>
+
 #include "tests/merchant/fixture.h"
 #include "tests/qr/zbar_decode.h"
 
@@ -109,7 +111,8 @@ TEST_CASE("a payment's claim URL opens the claim page on the operator's node", "
   REQUIRE(p.status == 201);
   const std::string token = p.body["claim_token"];
   const std::string url = p.body["claim_url"];
-  const std::string path = "/buyer/claim?provider=2&ref=R%201%2Fx&token=" + token;
+  const std::string path = "/buyer/claim?provider=2&ref=R%201%2Fx&token=" + token +
+                           "&height=" + std::to_string(p.body["height"].get<uint64_t>());
   CHECK(url == "https://node.example" + path);
   const auto before = w.Snapshot();
 
@@ -131,8 +134,10 @@ TEST_CASE("a payment's claim URL opens the claim page on the operator's node", "
   CHECK(forged.status == 403);
   CHECK(Has(forged.raw, "data-code=\"claim.invalid\""));
   CHECK_FALSE(Has(forged.raw, "title-form"));
-  for (const std::string bad : {"/buyer/claim", "/buyer/claim?provider=x&ref=R&token=t",
-                                "/buyer/claim?provider=2&token=t"}) {
+  for (const std::string bad :
+       {"/buyer/claim", "/buyer/claim?provider=x&ref=R&token=t", "/buyer/claim?provider=2&token=t",
+        "/buyer/claim?provider=2&ref=R&token=t&height=-1",
+        "/buyer/claim?provider=2&ref=R&token=t&height=7x"}) {
     auto r = w.Call(kOpNode, http::verb::get, bad, "", "");
     CHECK(r.status == 400);
     CHECK(Has(r.raw, "data-code=\"request.invalid_query\""));
@@ -144,6 +149,26 @@ TEST_CASE("a payment's claim URL opens the claim page on the operator's node", "
   CHECK(Has(early.raw, "data-code=\"payment.unknown\""));
   CHECK(Has(early.raw, "<meta http-equiv=\"refresh\" content=\"2\">"));
   CHECK(w.Snapshot() == before);
+}
+
+TEST_CASE("a claim URL followed before the operator's node has the payment waits for it",
+          "[buyer]") {
+  World w;
+  Register(w, VendorBody("v-1"));
+  // The buyer opens the link of a payment at the next height, before it is committed here.
+  const std::string token = w.claims().TokenFor(kPayNode, "R-1");
+  const std::string path = "/buyer/claim?provider=2&ref=R-1&token=" + token +
+                           "&height=" + std::to_string(w.height() + 1);
+  auto page = std::async(std::launch::async,
+                         [&] { return w.Call(kOpNode, http::verb::get, path, "", ""); });
+  w.WaitForAwaits(1);
+  auto p = w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-1").dump(),
+                  w.Token("provider"));
+  REQUIRE(p.status == 201);
+  const Reply r = page.get();
+  CHECK(r.status == 200);  // the claim page itself, not the "confirming" one
+  CHECK(Has(r.raw, "data-token=\"" + token + "\""));
+  CHECK(Has(r.raw, "<input id=\"title-name\""));
 }
 
 TEST_CASE("a claim page whose invoice is issued shows it instead of the title form", "[buyer]") {

@@ -28,6 +28,9 @@ class ChainState final : public CommittedState {
   Result<TxInclusionProof> ProveEvent(uint64_t, std::string_view) const override {
     return Status::Error("store.tx_not_found", "none");
   }
+  void AwaitHeight(uint64_t, std::chrono::milliseconds, std::function<void()> then) const override {
+    then();
+  }
 
  private:
   contracts::test::Chain& chain_;

@@ -37,6 +37,20 @@ class World::State final : public CommittedState {
     }
     return it->second.second;
   }
+  // Like the node: at once when `height` is committed, else when a submit commits it
+  // (or the test expires the wait, as the timeout would).
+  void AwaitHeight(uint64_t height, std::chrono::milliseconds,
+                   std::function<void()> then) const override {
+    {
+      std::lock_guard lock(w_.mu_);
+      if (height > w_.height_) {
+        w_.awaits_.emplace(height, std::move(then));
+        w_.awaits_cv_.notify_all();
+        return;
+      }
+    }
+    then();
+  }
 
  private:
   World& w_;
@@ -47,6 +61,7 @@ class World::FakeSubmitter final : public Submitter {
   FakeSubmitter(World& world, uint32_t member) : w_(world), member_(member) {}
   void Submit(uint32_t kind, Bytes payload, Done done, const SubmitOptions& options) override {
     SubmitOutcome out;
+    std::vector<std::function<void()>> due;
     {
       std::lock_guard lock(w_.mu_);
       ++w_.submits_;
@@ -74,8 +89,12 @@ class World::FakeSubmitter final : public Submitter {
       out.accepted = r.accepted();
       out.code = r.code();
       out.events.assign(r.events().begin(), r.events().end());
+      auto end = w_.awaits_.upper_bound(height);
+      for (auto it = w_.awaits_.begin(); it != end; ++it) due.push_back(std::move(it->second));
+      w_.awaits_.erase(w_.awaits_.begin(), end);
     }
     done(std::move(out));
+    for (auto& then : due) then();
   }
 
  private:
@@ -149,6 +168,25 @@ World::~World() = default;
 
 const CommittedState& World::committed() const {
   return *state_;
+}
+
+void World::WaitForAwaits(size_t n) {
+  std::unique_lock lock(mu_);
+  awaits_cv_.wait(lock, [&] { return awaits_.size() >= n; });
+}
+
+void World::ExpireAwaits() {
+  std::multimap<uint64_t, std::function<void()>> due;
+  {
+    std::lock_guard lock(mu_);
+    due.swap(awaits_);
+  }
+  for (auto& [height, then] : due) then();
+}
+
+uint64_t World::height() {
+  std::lock_guard lock(mu_);
+  return height_;
 }
 
 void World::AdvanceClock(uint64_t ms) {

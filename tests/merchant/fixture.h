@@ -9,6 +9,8 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -67,6 +69,12 @@ class World {
   const auth::KeyStore& keys() const { return keys_; }
   // Moves the chain's clock (the next blocks' timestamps) forward by `ms`.
   void AdvanceClock(uint64_t ms);
+  // The height of the last committed block (each submit commits one).
+  uint64_t height();
+  // Claims waiting for a height not yet committed (CommittedState::AwaitHeight): blocks
+  // until `n` wait; ends every wait as its timeout would.
+  void WaitForAwaits(size_t n);
+  void ExpireAwaits();
 
  private:
   class State;
@@ -84,6 +92,8 @@ class World {
   // height -> (events of its one transaction, that transaction's inclusion proof)
   std::map<uint64_t, std::pair<std::vector<std::string>, TxInclusionProof>> proofs_;
   uint64_t height_ = 100;
+  std::multimap<uint64_t, std::function<void()>> awaits_;  // under mu_
+  std::condition_variable awaits_cv_;
   std::atomic<uint64_t> submits_{0};
   auth::MemoryKeyStore keys_;
   std::map<std::string, std::string> tokens_;

@@ -8,7 +8,11 @@
 //  - on a node that does not operate the vendor's market: 421 invoice.wrong_node
 //  - a buyer's bad input (with a claim, no key) is a problem naming the field, not a 401
 //  - the default line's pre-tax amount under a taxable default, and when none exists
+//  - a claim naming the attestation's height waits until that block is committed here
+//    (the answer comes after it); when the wait ends first, 404 payment.unknown, nothing changed
 #include <catch2/catch.hpp>
+
+#include <future>
 
 #include "api/merchant/invoice_json.h"
 
@@ -35,6 +39,13 @@ std::string Sale(World& w, const std::string& ref = "R-1") {
 
 json Claim(const std::string& token, const std::string& ref = "R-1") {
   return json{{"provider", kPayNode}, {"reference", ref}, {"token", token}};
+}
+
+// The claim with a "height" member (any JSON, to test bad ones too).
+json ClaimAt(const std::string& token, const json& height, const std::string& ref = "R-1") {
+  json c = Claim(token, ref);
+  c["height"] = height;
+  return c;
 }
 
 json Individual() {
@@ -174,6 +185,14 @@ TEST_CASE("merchant: a buyer's bad input names the field and changes nothing",
        400,
        "request.wrong_type",
        "/claim/token"},
+      {{{"claim", ClaimAt(token, -1)}, {"title", Individual()}},
+       422,
+       "request.invalid_field",
+       "/claim/height"},
+      {{{"claim", ClaimAt(token, "7")}, {"title", Individual()}},
+       400,
+       "request.wrong_type",
+       "/claim/height"},
   };
   for (const auto& [body, status, code, field] : cases) {
     INFO(body.dump());
@@ -202,4 +221,53 @@ TEST_CASE("merchant: the default line solves the pre-tax amount", "[merchant][in
 }
 
 }  // namespace
+
+TEST_CASE("merchant: a claim waits for the height that attested its payment",
+          "[merchant][invoice]") {
+  World w;
+  REQUIRE(w.Call(kOpNode, http::verb::post, "/v1/vendors", VendorBody("v-1").dump(),
+                 w.Token("operator"))
+              .status == 201);
+  // The buyer claims with the height the provider's node will answer for R-1: the operator's
+  // node has not executed it yet, so the claim waits instead of answering payment.unknown.
+  const std::string token = w.claims().TokenFor(kPayNode, "R-1");
+  const uint64_t next = w.height() + 1;
+  const json body{{"claim", ClaimAt(token, next)}, {"title", Individual()}};
+  auto claim = std::async(std::launch::async, [&] {
+    return w.Call(kOpNode, http::verb::post, "/v1/invoices", body.dump(), "");
+  });
+  w.WaitForAwaits(1);
+  auto p = w.Call(kPayNode, http::verb::post, "/v1/payments", PaymentBody("R-1").dump(),
+                  w.Token("provider"));
+  REQUIRE(p.status == 201);
+  CHECK(p.body["height"] == next);
+  CHECK(p.body["claim_token"] == token);
+  CHECK(p.body["claim_url"].get<std::string>().ends_with("&height=" + std::to_string(next)));
+  const Reply r = claim.get();
+  REQUIRE(r.status == 201);
+  CHECK(r.body["invoice"]["total_fen"] == 1250);
+  CHECK(r.body["height"].get<uint64_t>() > next);
+}
+
+TEST_CASE("merchant: a claim whose height never comes is payment.unknown and changes nothing",
+          "[merchant][invoice]") {
+  World w;
+  const std::string token = Sale(w);
+  const auto before = w.Snapshot();
+  const uint64_t submits = w.submits();
+  const json body{{"claim", ClaimAt(token, w.height() + 5, "R-2")}, {"title", Individual()}};
+  auto claim = std::async(std::launch::async, [&] {
+    return w.Call(kOpNode, http::verb::post, "/v1/invoices", body.dump(), "");
+  });
+  w.WaitForAwaits(1);
+  w.ExpireAwaits();  // as the node's timeout would
+  const Reply r = claim.get();
+  CheckProblem(r, 404, "payment.unknown", "/claim/reference");
+  CHECK(w.Snapshot() == before);
+  CHECK(w.submits() == submits);
+  // A height already executed here is no wait at all.
+  const json now{{"claim", ClaimAt(token, w.height())}, {"title", Individual()}};
+  CHECK(w.Call(kOpNode, http::verb::post, "/v1/invoices", now.dump(), "").status == 201);
+}
+
 }  // namespace fapiao::api::merchant::test

@@ -94,7 +94,8 @@ TEST_CASE("merchant: payment attest, read, claim token and URL", "[merchant]") {
   CHECK(token.size() == 32);
   CHECK(token.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(r.body["claim_url"] ==
-        "https://node.example/buyer/claim?provider=2&ref=R-1&token=" + token);
+        "https://node.example/buyer/claim?provider=2&ref=R-1&token=" + token +
+            "&height=" + std::to_string(r.body["height"].get<uint64_t>()));
   CHECK(r.body["payment"]["amount_fen"] == 1250);
   CHECK(r.body["payment"]["provider"] == 2);
   CHECK(r.body["payment"]["paid_at_ms"] == contracts::test::kStartMs - 60000);

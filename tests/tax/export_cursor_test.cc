@@ -25,6 +25,9 @@ class FakeState final : public merchant::CommittedState {
   Result<TxInclusionProof> ProveEvent(uint64_t, std::string_view) const override {
     return Status::Error("store.tx_not_found", "no proofs here");
   }
+  void AwaitHeight(uint64_t, std::chrono::milliseconds, std::function<void()> then) const override {
+    then();
+  }
   // An invoice of one 10.00 yuan exempt line in `market`, indexed at `ms`.
   void Add(const std::string& number, const std::string& market, uint64_t ms) {
     pb::Invoice inv;
