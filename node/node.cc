@@ -762,22 +762,22 @@ Result<std::vector<Hash>> Node::SubmitBatch(const pb::SignedBatch& batch,
 void Node::AwaitHeight(uint64_t height, std::chrono::milliseconds timeout,
                        std::function<void()> then) {
   Impl& d = *impl_;
-  std::unique_lock lock(d.waiters_mu);
-  // Under the waiters' lock, as AwaitExecution: a block executed after this check
-  // releases the waiter registered below.
   const bool stopping = [&] {
     std::lock_guard state(d.state_mu);
     return d.stopping;
   }();
+  // Under the waiters' lock, as AwaitExecution: a block executed after this check
+  // releases the waiter registered below.
+  std::unique_lock lock(d.waiters_mu);
   if (stopping || d.store->Tip().value_or(0) >= height ||
       d.height_waiters.size() >= kMaxHeightWaiters) {
     lock.unlock();
     return then();
   }
+  // The wait starts before the waiter is visible to ReleaseHeightWaiters (both under
+  // the lock), so the timer is never cancelled while async_wait is still being set up.
   auto timer = std::make_shared<asio::steady_timer>(d.io, timeout);
   const uint64_t id = ++d.next_height_waiter;
-  d.height_waiters.emplace(height, Impl::HeightWaiter{id, std::move(then), timer});
-  lock.unlock();
   timer->async_wait([&d, height, id](const boost::system::error_code& ec) {
     if (ec) return;  // released by the execution of `height`
     std::function<void()> fn;
@@ -793,6 +793,7 @@ void Node::AwaitHeight(uint64_t height, std::chrono::milliseconds timeout,
     }
     if (fn) fn();
   });
+  d.height_waiters.emplace(height, Impl::HeightWaiter{id, std::move(then), std::move(timer)});
 }
 
 void Node::AwaitExecution(const Hash& tx_id, std::function<void(Result<TxOutcome>)> done) {
