@@ -59,39 +59,66 @@ Result<uint64_t> Batcher::Next(uint64_t& next, uint64_t& lease_end, const char* 
 }
 
 Result<Submitted> Batcher::Add(uint32_t kind, Bytes payload, const TxExtras& extras) {
-  std::vector<Bytes> ready;
-  uint64_t batch_seq = 0;
-  Submitted out;
+  std::vector<Tx> one;
+  one.push_back(Tx{kind, std::move(payload), extras});
+  auto out = AddAll(std::move(one));
+  if (!out.ok()) return out.status();
+  return out->front();
+}
+
+Result<std::vector<Submitted>> Batcher::AddAll(std::vector<Tx> txs) {
+  std::vector<std::pair<uint64_t, std::vector<Bytes>>> ready;  // (batch sequence, transactions)
+  std::vector<Submitted> out;
+  Status status = Status::Ok();
   {
     std::lock_guard lock(impl_->mu);
-    auto seq = Next(impl_->next_tx, impl_->tx_lease_end, kTxSeqKey);
-    if (!seq.ok()) return seq.status();
-    pb::Transaction tx;
-    tx.set_chain_id(impl_->options.chain_id);
-    tx.set_kind(kind);
-    tx.set_payload(std::move(payload));
-    tx.set_member(impl_->options.member);
-    tx.set_sequence(*seq);
-    if (!extras.idempotency_key.empty()) tx.set_idempotency_key(extras.idempotency_key);
-    if (!extras.request_hash.empty()) tx.set_request_hash(extras.request_hash);
-    Bytes bytes = tx.SerializeAsString();
-    out.tx_id = TxId(impl_->hasher, bytes);
-    out.sequence = *seq;
-    impl_->pending.push_back(std::move(bytes));
-    if (impl_->pending.size() >= impl_->options.max_txs) {
+    const auto close = [&]() -> Status {
       auto bs = Next(impl_->next_batch, impl_->batch_lease_end, kBatchSeqKey);
       if (!bs.ok()) return bs.status();
-      batch_seq = *bs;
-      ready.swap(impl_->pending);
-    } else if (!impl_->timer_armed) {
-      impl_->timer_armed = true;
-      ArmTimer();
+      ready.emplace_back(*bs, std::move(impl_->pending));
+      impl_->pending.clear();
+      return Status::Ok();
+    };
+    // The group goes into one batch: close the pending one first if it would not fit.
+    if (!impl_->pending.empty() && impl_->pending.size() + txs.size() > impl_->options.max_txs) {
+      status = close();
+    }
+    std::vector<Bytes> group;  // all or none join the pending batch
+    for (size_t i = 0; status.ok() && i < txs.size(); ++i) {
+      Tx& t = txs[i];
+      auto seq = Next(impl_->next_tx, impl_->tx_lease_end, kTxSeqKey);
+      if (!seq.ok()) {
+        status = seq.status();
+        break;
+      }
+      pb::Transaction tx;
+      tx.set_chain_id(impl_->options.chain_id);
+      tx.set_kind(t.kind);
+      tx.set_payload(std::move(t.payload));
+      tx.set_member(impl_->options.member);
+      tx.set_sequence(*seq);
+      if (!t.extras.idempotency_key.empty()) tx.set_idempotency_key(t.extras.idempotency_key);
+      if (!t.extras.request_hash.empty()) tx.set_request_hash(t.extras.request_hash);
+      Bytes bytes = tx.SerializeAsString();
+      out.push_back(Submitted{TxId(impl_->hasher, bytes), *seq});
+      group.push_back(std::move(bytes));
+    }
+    if (status.ok()) {
+      for (Bytes& b : group) impl_->pending.push_back(std::move(b));
+      if (impl_->pending.size() >= impl_->options.max_txs) {
+        status = close();
+      } else if (!impl_->timer_armed) {
+        impl_->timer_armed = true;
+        ArmTimer();
+      }
     }
   }
-  if (!ready.empty()) {
+  // Batches closed above go out even when a later step failed.
+  for (auto& [batch_seq, batch_txs] : ready) {
     impl_->emit(MakeSignedBatch(impl_->hasher, impl_->signer, impl_->options.chain_id,
-                                MemberId{impl_->options.member}, batch_seq, std::move(ready)));
+                                MemberId{impl_->options.member}, batch_seq, std::move(batch_txs)));
   }
+  if (!status.ok()) return status;
   return out;
 }
 

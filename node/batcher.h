@@ -45,6 +45,15 @@ class Batcher {
   Status Open();
   // Adds a transaction of `kind` with `payload`; returns its id and sequence.
   Result<Submitted> Add(uint32_t kind, Bytes payload, const TxExtras& extras = {});
+  // Adds the transactions as consecutive members of one batch, in order (so they
+  // execute in one block, each after the ones before it); returns their ids and
+  // sequences. REQUIRES: 1 <= txs.size() <= the options' max_txs.
+  struct Tx {
+    uint32_t kind = 0;
+    Bytes payload;
+    TxExtras extras;
+  };
+  Result<std::vector<Submitted>> AddAll(std::vector<Tx> txs);
   void Flush();
 
  private:

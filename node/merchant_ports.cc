@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <optional>
 #include <utility>
 
 #include "api/merchant/claim_token.h"
@@ -58,6 +60,20 @@ Result<TxInclusionProof> NodeCommittedState::ProveEvent(uint64_t height,
   return missing;
 }
 
+namespace {
+
+api::merchant::SubmitOutcome OutcomeOf(const TxOutcome& r) {
+  api::merchant::SubmitOutcome o;
+  o.tx_id = r.tx_id.ToHex();
+  o.height = r.height;
+  o.accepted = r.accepted;
+  o.code = r.code;
+  o.events = r.events;
+  return o;
+}
+
+}  // namespace
+
 void NodeCommittedState::AwaitHeight(uint64_t height, std::chrono::milliseconds timeout,
                                      std::function<void()> then) const {
   node_.AwaitHeight(height, timeout, std::move(then));
@@ -71,16 +87,46 @@ void NodeSubmitter::Submit(uint32_t kind, Bytes payload, Done done,
       kind, std::move(payload),
       [shared](Result<TxOutcome> r) {
         if (!r.ok()) return (*shared)(r.status());
-        api::merchant::SubmitOutcome o;
-        o.tx_id = r->tx_id.ToHex();
-        o.height = r->height;
-        o.accepted = r->accepted;
-        o.code = r->code;
-        o.events = r->events;
-        (*shared)(std::move(o));
+        (*shared)(OutcomeOf(*r));
       },
       extras);
   if (!id.ok()) (*shared)(id.status());
+}
+
+void NodeSubmitter::SubmitAll(std::vector<Write> writes, DoneAll done) {
+  // Outcomes arrive one by one (all from the same block); `done` runs with the last.
+  struct Gather {
+    std::mutex mu;
+    std::vector<std::optional<Result<api::merchant::SubmitOutcome>>> outcomes;
+    size_t missing = 0;
+    DoneAll done;
+  };
+  auto g = std::make_shared<Gather>();
+  g->outcomes.resize(writes.size());
+  g->missing = writes.size();
+  g->done = std::move(done);
+  std::vector<Node::TxSubmission> txs;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    txs.push_back(Node::TxSubmission{
+        writes[i].kind, std::move(writes[i].payload),
+        TxExtras{writes[i].options.idempotency_key, writes[i].options.request_hash},
+        [g, i](Result<TxOutcome> r) {
+          std::vector<Result<api::merchant::SubmitOutcome>> all;
+          {
+            std::lock_guard lock(g->mu);
+            g->outcomes[i] = r.ok() ? Result<api::merchant::SubmitOutcome>(OutcomeOf(*r))
+                                    : Result<api::merchant::SubmitOutcome>(r.status());
+            if (--g->missing != 0) return;
+            for (auto& o : g->outcomes) all.push_back(std::move(*o));
+          }
+          g->done(std::move(all));
+        }});
+  }
+  const size_t n = txs.size();
+  auto ids = node_.SubmitAll(std::move(txs));
+  if (!ids.ok()) {
+    g->done(std::vector<Result<api::merchant::SubmitOutcome>>(n, ids.status()));
+  }
 }
 
 Result<MerchantSigner> LoadMerchantSigner(const Node& node) {

@@ -33,6 +33,8 @@ class NodeSubmitter final : public api::merchant::Submitter {
   explicit NodeSubmitter(Node& node) : node_(node) {}
   void Submit(uint32_t kind, Bytes payload, Done done,
               const api::merchant::SubmitOptions& options) override;
+  // One batch through Node::SubmitAll.
+  void SubmitAll(std::vector<Write> writes, DoneAll done) override;
 
  private:
   Node& node_;

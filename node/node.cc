@@ -714,28 +714,50 @@ void Node::ReloadRevocations() {
 
 Result<Hash> Node::Submit(uint32_t kind, Bytes payload, std::function<void(Result<TxOutcome>)> done,
                           const TxExtras& extras) {
+  std::vector<TxSubmission> one;
+  one.push_back(TxSubmission{kind, std::move(payload), extras, std::move(done)});
+  auto ids = SubmitAll(std::move(one));
+  if (!ids.ok()) return ids.status();
+  return ids->front();
+}
+
+Result<std::vector<Hash>> Node::SubmitAll(std::vector<TxSubmission> txs) {
   Impl& d = *impl_;
   {
     std::lock_guard lock(d.state_mu);
     if (d.halted) return Status::Error("node.halted", "the node halted: " + d.halt_reason);
   }
-  if (!contracts::KindAllowedForRole(kind, d.consortium.members[d.config.member].role)) {
-    return Status::Error("mempool.role", "this node's member may not send transactions of kind " +
-                                             std::to_string(kind));
+  for (const auto& t : txs) {
+    if (!contracts::KindAllowedForRole(t.kind, d.consortium.members[d.config.member].role)) {
+      return Status::Error("mempool.role", "this node's member may not send transactions of kind " +
+                                               std::to_string(t.kind));
+    }
   }
   if (d.mempool->Full()) {
     return Status::Error("mempool.full",
                          "the node is at its pending-transaction limit; retry later");
   }
-  // Register the waiter before the batch can possibly execute.
-  auto sub = d.batcher->Add(kind, std::move(payload), extras);
-  if (!sub.ok()) return sub.status();
+  std::vector<Batcher::Tx> batch;
+  std::vector<std::function<void(Result<TxOutcome>)>> dones;
+  for (auto& t : txs) {
+    batch.push_back(Batcher::Tx{t.kind, std::move(t.payload), std::move(t.extras)});
+    dones.push_back(std::move(t.done));
+  }
+  auto subs = d.batcher->AddAll(std::move(batch));
+  if (!subs.ok()) return subs.status();
+  std::vector<Hash> ids;
   {
     std::lock_guard lock(d.latency_mu);
-    d.submitted_at[sub->tx_id] = std::chrono::steady_clock::now();
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& sub : *subs) {
+      d.submitted_at[sub.tx_id] = now;
+      ids.push_back(sub.tx_id);
+    }
   }
-  if (done) AwaitExecution(sub->tx_id, std::move(done));
-  return sub->tx_id;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (dones[i]) AwaitExecution(ids[i], std::move(dones[i]));
+  }
+  return ids;
 }
 
 Result<std::vector<Hash>> Node::SubmitBatch(const pb::SignedBatch& batch,

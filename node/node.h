@@ -77,6 +77,16 @@ class Node {
   Result<Hash> Submit(uint32_t kind, Bytes payload,
                       std::function<void(Result<TxOutcome>)> done = nullptr,
                       const TxExtras& extras = {});
+  // Submits the transactions as consecutive members of one batch, in order: they
+  // execute in one block, each seeing the effects of those before it. Each `done`
+  // is called as for Submit. REQUIRES: 1 <= txs.size() <= the batch limit.
+  struct TxSubmission {
+    uint32_t kind = 0;
+    Bytes payload;
+    TxExtras extras;
+    std::function<void(Result<TxOutcome>)> done;
+  };
+  Result<std::vector<Hash>> SubmitAll(std::vector<TxSubmission> txs);
   // Admits a member-signed batch made elsewhere (any member); returns its tx ids.
   // `done`, if given, is called once the batch is executed here (a batch always
   // executes within one block), with the outcome of its first transaction.

@@ -49,6 +49,30 @@ std::optional<SubmitOutcome> RepeatOf(const MerchantContext& ctx, const SubmitOp
   return first->request_hash() == options.request_hash ? Replay(*first) : Reused();
 }
 
+// A transaction refused as a repeat of its key raced the first, which executed before
+// it: answer the first's outcome.
+Result<SubmitOutcome> Settled(const MerchantContext& ctx, const Bytes& key,
+                              Result<SubmitOutcome> r) {
+  if (r.ok() && !r->accepted && r->code == contracts::code::kIdempotentRepeat) {
+    if (auto first = FirstOf(ctx, key)) return Replay(*first);
+  }
+  return r;
+}
+
+// Submits each write as SubmitWrite does; SubmitAll then goes one write after the other.
+class WriteByWrite final : public Submitter {
+ public:
+  WriteByWrite(MerchantContext ctx, WriteIdentity write)
+      : ctx_(std::move(ctx)), write_(std::move(write)) {}
+  void Submit(uint32_t kind, Bytes payload, Done done, const SubmitOptions&) override {
+    SubmitWrite(ctx_, write_, kind, std::move(payload), std::move(done));
+  }
+
+ private:
+  const MerchantContext ctx_;
+  const WriteIdentity write_;
+};
+
 }  // namespace
 
 std::optional<Problem> CheckIdempotencyHeader(const Request& request) {
@@ -109,13 +133,37 @@ void SubmitWrite(const MerchantContext& ctx, const WriteIdentity& write, uint32_
   ctx.submitter->Submit(
       kind, std::move(payload),
       [ctx, key, done = std::move(done)](Result<SubmitOutcome> r) {
-        if (r.ok() && !r->accepted && r->code == contracts::code::kIdempotentRepeat) {
-          // Raced the first; by now it is committed (it executed before this one).
-          if (auto first = FirstOf(ctx, key)) return done(Replay(*first));
-        }
-        done(std::move(r));
+        done(Settled(ctx, key, std::move(r)));
       },
       options);
+}
+
+void SubmitWrites(const MerchantContext& ctx, const WriteIdentity& write,
+                  std::vector<std::pair<uint32_t, Bytes>> writes, Submitter::DoneAll done) {
+  std::vector<Submitter::Write> all;
+  std::vector<Bytes> keys;
+  bool committed = false;
+  for (auto& [kind, payload] : writes) {
+    SubmitOptions options = write.For(*ctx.identity.hasher, kind);
+    committed = committed || (!options.idempotency_key.empty() && RepeatOf(ctx, options));
+    keys.push_back(options.idempotency_key);
+    all.push_back(Submitter::Write{kind, std::move(payload), std::move(options)});
+  }
+  if (committed) {
+    // A retry whose first writes are committed: each answered from the ledger or submitted.
+    auto one_by_one = std::make_shared<WriteByWrite>(ctx, write);
+    return one_by_one->SubmitAll(std::move(all), [one_by_one, done = std::move(done)](
+                                                     std::vector<Result<SubmitOutcome>> outcomes) {
+      done(std::move(outcomes));
+    });
+  }
+  ctx.submitter->SubmitAll(
+      std::move(all), [ctx, keys, done = std::move(done)](std::vector<Result<SubmitOutcome>> out) {
+        for (size_t i = 0; i < out.size() && i < keys.size(); ++i) {
+          out[i] = Settled(ctx, keys[i], std::move(out[i]));
+        }
+        done(std::move(out));
+      });
 }
 
 }  // namespace fapiao::api::merchant

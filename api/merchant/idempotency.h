@@ -9,6 +9,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api/merchant/merchant_api.h"
 #include "api/problem.h"
@@ -48,5 +50,12 @@ std::optional<SubmitOutcome> CommittedRepeat(const MerchantContext& ctx, const W
 // for another request is refused with code tx.idempotency_key_reused.
 void SubmitWrite(const MerchantContext& ctx, const WriteIdentity& write, uint32_t kind,
                  Bytes payload, Submitter::Done done);
+
+// Submits the (kind, payload) writes with the request's idempotency keys as
+// consecutive transactions of one batch (Submitter::SubmitAll: one block, in order),
+// each settled as SubmitWrite settles it. A retry whose first writes are already
+// committed goes write by write through SubmitWrite instead.
+void SubmitWrites(const MerchantContext& ctx, const WriteIdentity& write,
+                  std::vector<std::pair<uint32_t, Bytes>> writes, Submitter::DoneAll done);
 
 }  // namespace fapiao::api::merchant

@@ -223,13 +223,20 @@ void IssueClaimed(const MerchantContext& ctx, const Request& req,
   Plan plan;
   if (auto refused = PlanIssue(ctx, key, input, plan)) return respond(*refused);
   if (!plan.request) return SubmitIssue(ctx, write, plan, json(), respond);
-  SubmitWrite(ctx, write, static_cast<uint32_t>(contracts::TxKind::kRequestInvoice),
-              plan.request->SerializeAsString(),
-              [ctx, write, plan, respond](Result<SubmitOutcome> r) {
-                if (!r.ok()) return respond(SubmitProblem(r.status()));
-                if (!r->accepted) return respond(ContractProblem(r->code));
-                SubmitIssue(ctx, write, plan, r->replayed ? json() : plan.buyer_keeps, respond);
-              });
+  // A new claim: RequestInvoice and IssueInvoice in one batch, so one block commits both
+  // (the issuance sees the request before it) and the buyer waits for one block, not two.
+  std::vector<std::pair<uint32_t, Bytes>> writes;
+  writes.emplace_back(static_cast<uint32_t>(contracts::TxKind::kRequestInvoice),
+                      plan.request->SerializeAsString());
+  writes.emplace_back(static_cast<uint32_t>(contracts::TxKind::kIssueInvoice),
+                      plan.issue.SerializeAsString());
+  SubmitWrites(ctx, write, std::move(writes),
+               [ctx, keeps = plan.buyer_keeps, respond](std::vector<Result<SubmitOutcome>> out) {
+                 Result<SubmitOutcome>& r = out.at(0);
+                 if (!r.ok()) return respond(SubmitProblem(r.status()));
+                 if (!r->accepted) return respond(ContractProblem(r->code));
+                 AnswerIssue(ctx, r->replayed ? json() : keeps, respond, std::move(out.at(1)));
+               });
 }
 
 Response GetInvoice(const MerchantContext& ctx, const Request& req) {

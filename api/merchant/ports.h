@@ -69,6 +69,21 @@ class Submitter {
   // `options` go into the transaction's envelope as they are.
   virtual void Submit(uint32_t kind, Bytes payload, Done done,
                       const SubmitOptions& options = {}) = 0;
+
+  struct Write {
+    uint32_t kind = 0;
+    Bytes payload;
+    SubmitOptions options;
+  };
+  using DoneAll = std::function<void(std::vector<Result<SubmitOutcome>>)>;
+  // Submits `writes` (1-100) as consecutive transactions of one member batch, in
+  // order: they commit in one block, each seeing the effects of those before it
+  // (a claim's RequestInvoice, then its IssueInvoice). Calls `done` once, from any
+  // thread, with every outcome in order when all executed, or with the error for
+  // each when they were not admitted. The default submits them one after the other,
+  // each once the one before executed (what fakes that run one transaction per
+  // block do).
+  virtual void SubmitAll(std::vector<Write> writes, DoneAll done);
 };
 
 struct NodeIdentity {
