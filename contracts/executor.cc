@@ -50,7 +50,10 @@ Bytes IdempotencyRecordOf(const pb::Transaction& tx, const pb::Receipt& r, const
 BlockResult ExecuteBlock(const StateView& base, std::span<const pb::Transaction> txs,
                          const BlockContext& ctx) {
   BlockResult out;
-  OverlayView view(base, out.writes);
+  // Every transaction reads the same few records (rules, vendors, members): from the
+  // store once per block. The store does not change while the block executes.
+  CachedView cached(base);
+  OverlayView view(cached, out.writes);
   for (size_t i = 0; i < txs.size(); ++i) {
     const pb::Transaction& tx = txs[i];
     pb::Receipt r;

@@ -40,6 +40,16 @@ Hash WriteSet::Digest(const Hasher& hasher) const {
   return hasher.Digest(buf);
 }
 
+std::optional<Bytes> CachedView::Get(Column col, ByteView key) const {
+  Bytes k;
+  k.reserve(key.size() + 1);
+  k.push_back(static_cast<char>(col));
+  k.append(key);
+  auto it = cache_.find(k);
+  if (it == cache_.end()) it = cache_.emplace(std::move(k), base_.Get(col, key)).first;
+  return it->second;
+}
+
 std::optional<Bytes> OverlayView::Get(Column col, ByteView key) const {
   if (auto pending = pending_.Lookup(col, key)) return *pending;
   return base_.Get(col, key);

@@ -1,15 +1,16 @@
 // Contract state as seen by the contracts: a read-only StateView, a WriteSet
 // of puts/deletes produced by executing transactions, an OverlayView that reads
 // a base view through pending writes, and MemState (in-memory, for tests and
-// simulators). Two columns: kState (authoritative contract state) and kIndex
-// (secondary indexes and aggregates, derived, written by the same write set).
-// WriteSet iteration order is deterministic (sorted by column, then key).
-// Not thread-safe: one writer; views may be read concurrently only if nothing writes.
+// simulators), and a CachedView that reads each key of a base view once. Two columns: kState
+// (authoritative contract state) and kIndex (secondary indexes and aggregates, derived, written by
+// the same write set). WriteSet iteration order is deterministic (sorted by column, then key). Not
+// thread-safe: one writer; views may be read concurrently only if nothing writes.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "ledger/core/bytes.h"
@@ -72,6 +73,26 @@ class OverlayView final : public StateView {
  private:
   const StateView& base_;
   const WriteSet& pending_;
+};
+
+// Reads `base` once per key: a later read of the same key (also of a missing
+// one) is answered from memory. For one block's execution, while base does not
+// change (the block's writes are stored after it): the contracts read the same
+// records (tax rules, vendors, members) for every transaction of a block. Scans
+// go to base. Not thread-safe.
+class CachedView final : public StateView {
+ public:
+  explicit CachedView(const StateView& base) : base_(base) {}
+  std::optional<Bytes> Get(Column col, ByteView key) const override;
+  void ScanRange(Column col, ByteView prefix, ByteView start, const ScanFn& fn) const override {
+    base_.ScanRange(col, prefix, start, fn);
+  }
+  using StateView::ScanPrefix;
+  size_t cached() const { return cache_.size(); }
+
+ private:
+  const StateView& base_;
+  mutable std::unordered_map<Bytes, std::optional<Bytes>> cache_;  // u8 column || key
 };
 
 class MemState final : public StateView {

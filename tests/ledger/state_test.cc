@@ -1,5 +1,6 @@
-// StateView / WriteSet / OverlayView: pending writes shadow the base in Get and
-// in ordered prefix scans; write-set digests are order-independent of insertion.
+// StateView / WriteSet / OverlayView / CachedView: pending writes shadow the base in Get and
+// in ordered prefix scans; write-set digests are order-independent of insertion; a cached
+// view reads each base key once.
 #include <catch2/catch.hpp>
 
 #include "ledger/core/state.h"
@@ -67,4 +68,58 @@ TEST_CASE("overlay reads through pending writes in key order", "[state]") {
   CHECK(other.Digest(suite->hasher()) == pending.Digest(suite->hasher()));
   other.Put(Column::kIndex, "a/9", "new-9");
   CHECK(other.Digest(suite->hasher()) != pending.Digest(suite->hasher()));
+}
+
+namespace {
+
+// A base view that counts its reads.
+class CountingView final : public StateView {
+ public:
+  explicit CountingView(const StateView& base) : base_(base) {}
+  std::optional<Bytes> Get(Column col, ByteView key) const override {
+    ++gets;
+    return base_.Get(col, key);
+  }
+  void ScanRange(Column col, ByteView prefix, ByteView start, const ScanFn& fn) const override {
+    base_.ScanRange(col, prefix, start, fn);
+  }
+  mutable int gets = 0;
+
+ private:
+  const StateView& base_;
+};
+
+}  // namespace
+
+TEST_CASE("a cached view reads each key of its base once, missing keys too", "[state]") {
+  MemState base;
+  WriteSet init;
+  init.Put(Column::kState, "rules", "r");
+  init.Put(Column::kIndex, "rules", "index-r");
+  base.Apply(init);
+  CountingView counting(base);
+  CachedView cached(counting);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(cached.Get(Column::kState, "rules") == Bytes("r"));
+    CHECK(cached.Get(Column::kIndex, "rules") == Bytes("index-r"));  // columns are apart
+    CHECK(cached.Get(Column::kState, "absent") == std::nullopt);
+  }
+  CHECK(counting.gets == 3);
+  CHECK(cached.cached() == 3);
+
+  // Under an overlay, the block's own writes still shadow what the cache holds.
+  WriteSet pending;
+  pending.Put(Column::kState, "rules", "r2");
+  pending.Put(Column::kState, "absent", "now");
+  OverlayView view(cached, pending);
+  CHECK(view.Get(Column::kState, "rules") == Bytes("r2"));
+  CHECK(view.Get(Column::kState, "absent") == Bytes("now"));
+  CHECK(counting.gets == 3);
+
+  std::vector<std::string> keys;
+  cached.ScanPrefix(Column::kState, "", [&](ByteView k, ByteView) {
+    keys.emplace_back(k);
+    return true;
+  });
+  CHECK(keys == std::vector<std::string>{"rules"});
 }
