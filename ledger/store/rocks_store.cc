@@ -98,6 +98,16 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
     impl->env = rocksdb::NewCompositeEnv(options.fs);
     db_options.env = impl->env.get();
   }
+  // Compactions run at the lowest CPU priority (nice 19): on a loaded machine they
+  // take the CPU the node leaves idle instead of the node's own threads. At normal
+  // priority, the four nodes of a consortium compacted the same data at the same
+  // moment, each for 15-25 s, and sales stalled meanwhile (docs/benchmarks.md, soak).
+  // Flushes (the high-priority pool) keep normal priority so memtables never wait.
+  // Under sustained overload, L0 files pile up and RocksDB's write slowdown pushes
+  // back on the executor, which frees the CPU compactions need.
+  (db_options.env != nullptr ? db_options.env : rocksdb::Env::Default())
+      ->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW, rocksdb::CpuPriority::kLow)
+      .PermitUncheckedError();
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_mb << 20);
