@@ -229,7 +229,7 @@ TEST_CASE("write-ahead logs stay bounded while a column family is rarely written
     REQUIRE(store->Append(b).ok());
   }
   INFO(h << " blocks (" << appended << " bytes) appended; oldest log " << log_numbers().front()
-          << ", metadata written in log " << meta_log);
+         << ", metadata written in log " << meta_log);
   CHECK(log_numbers().front() > meta_log);
   CHECK(store->GetMeta("consensus/view") == Bytes("1"));
   store.reset();
