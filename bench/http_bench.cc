@@ -40,6 +40,7 @@
 namespace {
 
 using namespace fapiao;
+using bench::SelfCpuSeconds;
 using bench::Clock;
 using bench::Histogram;
 using bench::HttpResult;
@@ -68,13 +69,6 @@ std::string Uscc(uint32_t serial) {
   while (s.size() < 7) s.insert(0, "0");
   const std::string first17 = "9253080000" + s;
   return first17 + *contracts::UsccCheckChar(first17);
-}
-
-double SelfCpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 int64_t NowMs() {
