@@ -45,6 +45,31 @@ Bytes IdempotencyRecordOf(const pb::Transaction& tx, const pb::Receipt& r, const
   return rec.SerializeAsString();
 }
 
+// Exactly-once markers, packed: one key per kSeenPerKey sequences of a member
+// (contracts/keys.h), so a block writes one small bitmap per member and run of
+// sequences instead of one key per transaction.
+class SeenMarker {
+ public:
+  SeenMarker(const StateView& view, const pb::Transaction& tx)
+      : key_(keys::SeenChunk(tx.member(), tx.sequence())),
+        bit_(tx.sequence() % keys::kSeenPerKey),
+        bitmap_(view.Get(Column::kState, key_).value_or(Bytes())) {
+    bitmap_.resize(keys::kSeenPerKey / 8, '\0');
+  }
+  bool seen() const { return (static_cast<uint8_t>(bitmap_[bit_ / 8]) >> (bit_ % 8)) & 1; }
+  // The sequence is consumed whether the transaction was accepted or rejected.
+  void Mark(WriteSet& writes) {
+    bitmap_[bit_ / 8] =
+        static_cast<char>(static_cast<uint8_t>(bitmap_[bit_ / 8]) | (1u << (bit_ % 8)));
+    writes.Put(Column::kState, key_, bitmap_);
+  }
+
+ private:
+  Bytes key_;
+  uint64_t bit_;
+  Bytes bitmap_;
+};
+
 }  // namespace
 
 BlockResult ExecuteBlock(const StateView& base, std::span<const pb::Transaction> txs,
@@ -61,8 +86,8 @@ BlockResult ExecuteBlock(const StateView& base, std::span<const pb::Transaction>
     r.set_member(tx.member());
     r.set_sequence(tx.sequence());
     r.set_kind(tx.kind());
-    const Bytes seen = keys::Seen(tx.member(), tx.sequence());
-    if (view.Get(Column::kState, seen)) {
+    SeenMarker seen(view, tx);
+    if (seen.seen()) {
       r.set_accepted(false);
       r.set_code(code::kDuplicate);
       out.receipts.push_back(std::move(r));
@@ -90,8 +115,7 @@ BlockResult ExecuteBlock(const StateView& base, std::span<const pb::Transaction>
         out.writes.Put(Column::kState, idem, IdempotencyRecordOf(tx, r, ctx, i));
       }
     }
-    // The sequence is consumed whether the transaction was accepted or rejected.
-    out.writes.Put(Column::kState, seen, "");
+    seen.Mark(out.writes);
     out.receipts.push_back(std::move(r));
   }
   Bytes buf = Bytes("fapiao/result/v1") + '\0';

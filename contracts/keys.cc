@@ -88,10 +88,10 @@ Bytes OfficerQueryCounter() {
   return With("ctr/qlog");
 }
 
-Bytes Seen(uint32_t member, uint64_t sequence) {
+Bytes SeenChunk(uint32_t member, uint64_t sequence) {
   Bytes k = With("seen/");
   AppendU32(k, member);
-  AppendU64(k, sequence);
+  AppendU64(k, sequence / kSeenPerKey);
   return k;
 }
 

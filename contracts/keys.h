@@ -29,8 +29,12 @@ Bytes Flag(uint64_t seq);                                             // "flag/"
 Bytes FlagCounter();                                                  // "ctr/flag"
 Bytes OfficerQuery(uint64_t seq);                                     // "qlog/" u64
 Bytes OfficerQueryCounter();                                          // "ctr/qlog"
-Bytes Seen(uint32_t member, uint64_t sequence);                       // "seen/" u32 u64
-Bytes Idempotency(uint32_t member, std::string_view key);             // "idem/" u32 key
+// Executed sequences of a member, kSeenPerKey to a key: "seen/" u32 member
+// u64 (sequence / kSeenPerKey) -> a bitmap of kSeenPerKey / 8 bytes, bit
+// (sequence % kSeenPerKey) of byte (bit / 8), least significant first.
+inline constexpr uint64_t kSeenPerKey = 1024;
+Bytes SeenChunk(uint32_t member, uint64_t sequence);
+Bytes Idempotency(uint32_t member, std::string_view key);  // "idem/" u32 key
 
 // kIndex
 Bytes VendorTime(std::string_view vendor_id, uint64_t ms, std::string_view number);

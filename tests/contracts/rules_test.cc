@@ -4,6 +4,8 @@
 // data, envelope checks, calendar, decimals.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "contracts/calendar.h"
 #include "contracts/codes.h"
 #include "contracts/decimal.h"
@@ -94,6 +96,44 @@ TEST_CASE("executor: (member, sequence) executes at most once", "[contracts][exe
   pb::Transaction bad = c.Tx(kPay, TxKind::kAttestPayment, p2);
   CHECK(c.Run(bad) == code::kPaymentConflict);
   CHECK(c.Payment(kPay, "r1")->attested().amount_fen() == 100);
+}
+
+TEST_CASE("executor: exactly-once markers are packed, one key per 1,024 sequences",
+          "[contracts][executor]") {
+  Chain c;
+  const auto heartbeat = [&](uint32_t member, uint64_t sequence) {
+    pb::Transaction tx = c.Tx(member, TxKind::kHeartbeat, pb::RaiseFlag());
+    tx.set_sequence(sequence);
+    return tx;
+  };
+  const auto seen_keys = [&] {
+    size_t n = 0;
+    c.state().ScanPrefix(Column::kState, "seen/", [&](ByteView, ByteView) {
+      ++n;
+      return true;
+    });
+    return n;
+  };
+  const size_t before = seen_keys();
+  // A block of 1,000 consecutive sequences from one member: one or two keys, not 1,000.
+  std::vector<pb::Transaction> block;
+  for (uint64_t s = 1'000'000; s < 1'001'000; ++s) block.push_back(heartbeat(kTax, s));
+  const auto r = c.Block(block);
+  CHECK(std::count(r.begin(), r.end(), "ok") == 1000);
+  CHECK(seen_keys() - before <= 2);
+  // Each of them is consumed, in this block and later ones; neighbours are not.
+  CHECK(c.Run(heartbeat(kTax, 1'000'000)) == code::kDuplicate);
+  CHECK(c.Run(heartbeat(kTax, 1'000'999)) == code::kDuplicate);
+  CHECK(c.Run(heartbeat(kTax, 999'999)) == "ok");
+  CHECK(c.Run(heartbeat(kTax, 1'001'000)) == "ok");
+  // Both sides of a key boundary, another member's same sequence, and far-apart sequences.
+  for (uint64_t s : {1023ULL, 1024ULL, (1ULL << 40) + 5, ~0ULL}) {
+    CHECK(c.Run(heartbeat(kOp, s)) == "ok");
+    CHECK(c.Run(heartbeat(kOp, s)) == code::kDuplicate);
+    CHECK(c.Run(heartbeat(kPay, s)) == "ok");
+  }
+  CHECK(c.Run(heartbeat(kOp, 1022)) == "ok");
+  CHECK(c.Run(heartbeat(kOp, 1025)) == "ok");
 }
 
 TEST_CASE("executor: one effect per (member, idempotency key)", "[contracts][executor]") {
