@@ -30,6 +30,14 @@ enum Cf : size_t {
 const char* const kCfNames[kCfCount] = {"default",  // rocksdb::kDefaultColumnFamilyName
                                         "blocks",  "certs", "receipts", "block_ids",
                                         "txs",     "state", "index"};
+// Memtable size per column family, in MB. Each family written with every sale fills
+// its memtable, and flushes it alone, well before the write-ahead logs reach their
+// bound (max_total_wal_mb, about 95 s of a 915 sales/s load). With 64 MB for all, only
+// the state filled in time: the bound flushed the seven others together, on all four
+// nodes at the same moment, and sales stalled for 1-3 s every 2-3 minutes
+// (docs/benchmarks.md, soak dips). The families written once per block (metadata,
+// certificates, block ids) never fill theirs; the bound flushes them alone, cheaply.
+constexpr size_t kWriteBufferMb[kCfCount] = {4, 32, 4, 16, 4, 16, 64, 32};
 constexpr char kTipKey[] = "chain/tip";
 
 std::string HeightKey(uint64_t h) {
@@ -123,7 +131,10 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& path,
   cf_options.bottommost_compression = rocksdb::kZSTD;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
+  for (size_t cf = 0; cf < kCfCount; ++cf) {
+    descriptors.emplace_back(kCfNames[cf], cf_options);
+    descriptors.back().options.write_buffer_size = kWriteBufferMb[cf] << 20;
+  }
   rocksdb::DB* raw = nullptr;
   auto s = rocksdb::DB::Open(db_options, path, descriptors, &impl->cfs, &raw);
   if (!s.ok()) {
