@@ -229,7 +229,7 @@ Consortium ReadConsortium(const std::string& path) {
 
 void ReadConsensus(Section& s, ConsensusSettings& c) {
   s.Expect({"checkpoint_interval", "window", "max_block_batches", "max_block_bytes",
-            "proposal_delay_ms", "request_timeout_ms", "view_change_timeout_ms",
+            "proposal_delay_ms", "max_unexecuted_blocks", "request_timeout_ms", "view_change_timeout_ms",
             "resend_interval_ms"});
   constexpr uint64_t kMinute = 60'000;
   c.checkpoint_interval =
@@ -242,6 +242,8 @@ void ReadConsensus(Section& s, ConsensusSettings& c) {
       static_cast<uint32_t>(s.Uint("max_block_batches", 1, 10000).value_or(c.max_block_batches));
   c.max_block_bytes = s.Uint("max_block_bytes", 4096, 256u << 20).value_or(c.max_block_bytes);
   c.proposal_delay_ms = s.Uint("proposal_delay_ms", 0, 10'000).value_or(c.proposal_delay_ms);
+  c.max_unexecuted_blocks = static_cast<uint32_t>(
+      s.Uint("max_unexecuted_blocks", 0, 65536).value_or(c.max_unexecuted_blocks));
   c.request_timeout_ms =
       s.Uint("request_timeout_ms", 10, 10 * kMinute).value_or(c.request_timeout_ms);
   c.view_change_timeout_ms =

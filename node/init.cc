@@ -218,6 +218,7 @@ std::string NodeToml(const MemberInfo& m) {
       << "max_block_batches = " << d.consensus.max_block_batches << "\n"
       << "max_block_bytes = " << d.consensus.max_block_bytes << "\n"
       << "proposal_delay_ms = " << d.consensus.proposal_delay_ms << "\n"
+      << "max_unexecuted_blocks = " << d.consensus.max_unexecuted_blocks << "\n"
       << "request_timeout_ms = " << d.consensus.request_timeout_ms << "\n"
       << "view_change_timeout_ms = " << d.consensus.view_change_timeout_ms << "\n"
       << "resend_interval_ms = " << d.consensus.resend_interval_ms << "\n"

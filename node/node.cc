@@ -187,6 +187,7 @@ struct Node::Impl final : consensus::DriverEnv,
     cc.max_batch_count = config.consensus.max_block_batches;
     cc.max_batch_bytes = config.consensus.max_block_bytes;
     cc.proposal_delay = config.consensus.proposal_delay_ms;
+    cc.max_unexecuted_blocks = config.consensus.max_unexecuted_blocks;
     cc.request_timeout = config.consensus.request_timeout_ms;
     cc.view_change_timeout = config.consensus.view_change_timeout_ms;
     cc.resend_interval = config.consensus.resend_interval_ms;

@@ -29,6 +29,11 @@ struct Config {
   uint32_t max_batch_count = 100;    // requests per block
   uint64_t max_batch_bytes = 1 << 20;
   uint64_t proposal_delay = 2;         // wait this long for a fuller block
+  // As primary, propose a block only while fewer than this many blocks are committed or
+  // proposed but not yet executed here (0: no limit). When execution falls behind (the
+  // machine is busy), the next block gathers what arrives meanwhile: blocks grow with the
+  // load, and their per-block costs (votes, fsyncs) shrink per transaction.
+  uint32_t max_unexecuted_blocks = 0;
   uint64_t request_timeout = 400;      // a known request not committed by then: view change
   uint64_t view_change_timeout = 400;  // base; doubled per failed view change
   uint32_t max_backoff_exponent = 6;

@@ -143,13 +143,19 @@ void Replica::OnRequestTimer(Actions& out) {
 void Replica::MaybePropose(bool force, Actions& out) {
   if (in_view_change_ || !is_primary()) return;
   while (unproposed_ > 0 && next_seq_ <= h_ + cfg_.window) {
-    if (!force && unproposed_ < cfg_.max_batch_count) {
+    if (!force && !proposal_due_ && unproposed_ < cfg_.max_batch_count) {
       if (!proposal_timer_armed_) {
         proposal_timer_armed_ = true;
         out.push_back(act::StartTimer{TimerKind::kProposal, view_, 0, cfg_.proposal_delay});
       }
       return;
     }
+    if (cfg_.max_unexecuted_blocks > 0 &&
+        next_seq_ > last_done_ + cfg_.max_unexecuted_blocks) {
+      proposal_due_ = true;  // proposed when execution catches up (OnExecuted)
+      return;
+    }
+    proposal_due_ = false;
     DropStaleQueueFront();
     PrePrepare pp;
     pp.view = view_;

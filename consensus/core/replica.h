@@ -147,6 +147,7 @@ class Replica {
   std::map<Seq, Slot> log_;
   Seq next_seq_ = 1;   // as primary
   Seq last_exec_ = 0;  // handed to the driver for execution
+  Seq last_done_ = 0;  // reported executed by the driver (BlockExecuted)
   ExecutedSet executed_;
   std::map<Seq, Fetched> fetched_;
   struct ForeignCommits {
@@ -173,6 +174,7 @@ class Replica {
   uint64_t next_order_ = 0;
   size_t unproposed_ = 0;
   bool proposal_timer_armed_ = false;
+  bool proposal_due_ = false;  // a proposal waits only for execution to catch up
   bool request_timer_armed_ = false;
   uint64_t request_timer_mark_ = 0;
   bool request_probed_ = false;  // asked every peer for blocks past ours before a view change

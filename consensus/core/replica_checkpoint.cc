@@ -18,6 +18,10 @@ void Replica::OnExecuted(const ev::BlockExecuted& e, Actions& out) {
     Halt("result root at " + std::to_string(e.seq) + " differs from the stable checkpoint", out);
     return;
   }
+  if (e.seq > last_done_) {
+    last_done_ = e.seq;
+    if (proposal_due_ && !in_view_change_ && is_primary()) MaybePropose(false, out);
+  }
   if (e.seq % cfg_.checkpoint_interval != 0 || e.seq <= h_) return;
   my_roots_[e.seq] = e.root;
   Checkpoint cp{e.seq, e.root, cfg_.self, {}};
@@ -126,6 +130,7 @@ void Replica::OnFetched(const ev::BlockFetched& f, Actions& out) {
 
 void Replica::OnRecovered(const Recovery& r, Actions& out) {
   last_exec_ = r.last_executed;
+  last_done_ = r.last_executed;
   executed_ = r.executed;
   View max_view = 0;
   for (const Record& rec : r.wal) {

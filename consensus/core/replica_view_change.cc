@@ -24,6 +24,7 @@ void Replica::StartViewChange(View v, Actions& out) {
   if (proposal_timer_armed_) out.push_back(act::CancelTimer{TimerKind::kProposal});
   if (request_timer_armed_) out.push_back(act::CancelTimer{TimerKind::kRequest});
   proposal_timer_armed_ = false;
+  proposal_due_ = false;
   request_timer_armed_ = false;
   out.push_back(act::Persist{vc});  // the view we left is never re-entered after a crash
   out.push_back(act::Broadcast{std::move(vc)});
@@ -99,6 +100,7 @@ void Replica::InstallNewView(const NewView& nv, const NewViewPlan& plan, Actions
   // Timers armed in an older view carry its tag and will be ignored: re-arm them below.
   request_timer_armed_ = false;
   proposal_timer_armed_ = false;
+  proposal_due_ = false;
   view_ = nv.view;
   in_view_change_ = true;  // no proposals while the stable checkpoint moves
   my_vc_.reset();

@@ -143,6 +143,8 @@ Simulation::Simulation(const SimOptions& o) : opt_(o), rng_(o.seed * 0x9e3779b97
   cfg_.window = 16;
   cfg_.max_batch_count = o.max_batch;
   cfg_.proposal_delay = 2;
+  // Seeds run the primary without a limit on unexecuted blocks (node default 1) and with 1 or 2.
+  cfg_.max_unexecuted_blocks = static_cast<uint32_t>(o.seed % 3);
   cfg_.request_timeout = 150;
   cfg_.view_change_timeout = 150;
   cfg_.resend_interval = 60;

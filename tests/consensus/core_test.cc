@@ -9,6 +9,8 @@
 //  normal/commit                  4 replicas commit one request with a 2f+1 certificate
 //  normal/pipeline                several sequence numbers in flight, executed in order
 //  normal/batching                a block holds up to max_batch_count requests
+//  normal/unexecuted-limit        a primary with max_unexecuted_blocks waits for execution,
+//                                 then proposes at once what gathered meanwhile
 //  duplicates/exactly-once        a request proposed twice is executed once
 //  checkpoint/stable-and-gc       K blocks make a stable checkpoint; the log below is dropped
 //  checkpoint/root-mismatch-halts a replica whose root disagrees with a stable checkpoint halts
@@ -180,6 +182,45 @@ TEST_CASE("normal/batching", "[consensus][core]") {
   REQUIRE(c.nodes[3].executed.size() == 3);  // 5 + 5 + 2 (the last after the proposal delay)
   CHECK(c.nodes[3].executed[0].block.requests.size() == 5);
   CHECK(c.nodes[3].executed[2].block.requests.size() == 2);
+}
+
+TEST_CASE("normal/unexecuted-limit", "[consensus][core]") {
+  Cluster c(4, [](Config& cfg) {
+    cfg.max_batch_count = 2;
+    cfg.max_unexecuted_blocks = 1;
+  });
+  auto preprepares = [&] {
+    size_t k = 0;
+    for (const Message& m : c.nodes[0].sent) k += std::holds_alternative<PrePrepare>(m);
+    return k;
+  };
+  for (uint64_t s = 1; s <= 6; ++s) {
+    for (ReplicaId i = 0; i < 4; ++i) c.Step(i, ev::RequestReady{Cluster::Req(1, s)});
+  }
+  // Three full blocks are ready, but only one may be unexecuted at the primary.
+  CHECK(preprepares() == 1);
+  // Commit without execution results: still one.
+  while (!c.net.empty()) {
+    Cluster::InFlight m = std::move(c.net.front());
+    c.net.pop_front();
+    c.Step(m.to, ev::Receive{m.from, &m.msg});
+  }
+  REQUIRE(c.nodes[0].executed.size() == 1);
+  CHECK(preprepares() == 1);
+  // The primary's execution result lets the next block go, without waiting for a timer.
+  for (auto it = c.pending_exec.begin(); it != c.pending_exec.end(); ++it) {
+    if (it->first != 0) continue;
+    auto e = it->second;
+    c.pending_exec.erase(it);
+    c.Step(0, e);
+    break;
+  }
+  CHECK(preprepares() == 2);
+  c.Run();
+  for (auto& n : c.nodes) {
+    REQUIRE(n.executed.size() == 3);
+    for (const auto& x : n.executed) CHECK(x.block.requests.size() == 2);
+  }
 }
 
 TEST_CASE("duplicates/exactly-once", "[consensus][core]") {
