@@ -229,8 +229,8 @@ Consortium ReadConsortium(const std::string& path) {
 
 void ReadConsensus(Section& s, ConsensusSettings& c) {
   s.Expect({"checkpoint_interval", "window", "max_block_batches", "max_block_bytes",
-            "proposal_delay_ms", "max_unexecuted_blocks", "request_timeout_ms", "view_change_timeout_ms",
-            "resend_interval_ms"});
+            "proposal_delay_ms", "max_unexecuted_blocks", "request_timeout_ms",
+            "view_change_timeout_ms", "resend_interval_ms"});
   constexpr uint64_t kMinute = 60'000;
   c.checkpoint_interval =
       static_cast<uint32_t>(s.Uint("checkpoint_interval", 1, 1024).value_or(c.checkpoint_interval));

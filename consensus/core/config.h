@@ -28,7 +28,7 @@ struct Config {
   uint32_t window = 32;              // L: sequence numbers accepted in (h, h + L]
   uint32_t max_batch_count = 100;    // requests per block
   uint64_t max_batch_bytes = 1 << 20;
-  uint64_t proposal_delay = 2;         // wait this long for a fuller block
+  uint64_t proposal_delay = 2;  // wait this long for a fuller block
   // As primary, propose a block only while fewer than this many blocks are committed or
   // proposed but not yet executed here (0: no limit). When execution falls behind (the
   // machine is busy), the next block gathers what arrives meanwhile: blocks grow with the

@@ -150,8 +150,7 @@ void Replica::MaybePropose(bool force, Actions& out) {
       }
       return;
     }
-    if (cfg_.max_unexecuted_blocks > 0 &&
-        next_seq_ > last_done_ + cfg_.max_unexecuted_blocks) {
+    if (cfg_.max_unexecuted_blocks > 0 && next_seq_ > last_done_ + cfg_.max_unexecuted_blocks) {
       proposal_due_ = true;  // proposed when execution catches up (OnExecuted)
       return;
     }
