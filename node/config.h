@@ -55,7 +55,7 @@ struct ConsensusSettings {
   uint32_t max_block_batches = 64;
   uint64_t max_block_bytes = 8u << 20;
   uint64_t proposal_delay_ms = 10;
-  uint32_t max_unexecuted_blocks = 1;  // as primary; 0: no limit
+  uint32_t max_unexecuted_blocks = 2;  // as primary; 0: no limit
   uint64_t request_timeout_ms = 3000;
   uint64_t view_change_timeout_ms = 2000;
   uint64_t resend_interval_ms = 500;
